@@ -1,0 +1,52 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: install run index test test-fast eval eval-external eval-baseline bench soak clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# torch 2.13.0 is the CPU build on this machine's disk; any other version pulls CUDA.
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/assistant ingest
+
+run: install
+	$(BIN)/python app.py
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/assistant eval --gate
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow" tests
+
+eval: install
+	$(BIN)/assistant eval
+
+eval-baseline: install
+	$(BIN)/assistant eval --baseline
+
+eval-external: install
+	$(BIN)/assistant eval --baseline \
+		--dataset ../shared/datasets/mini_squad_v2/rag_dataset.json \
+		--corpus ../shared/datasets/mini_squad_v2/source_files
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf index/* .pytest_cache

@@ -1,0 +1,237 @@
+"""The answer step: guard, condense, retrieve, gate, generate, check, cite.
+
+There is one code path: :meth:`AnswerEngine.stream` yields text deltas and
+leaves the final :class:`Answer` on the stream object; ``ask`` just drains it.
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Iterator
+
+from . import prompts
+from .citations import markers, renumber, strip_markers
+from .condense import standalone_question
+from .errors import LLMUnavailableError
+from .guard import injection_reason
+from .providers.llms import Generator
+from .retrieve import HybridRetriever
+from .settings import Settings
+from .spans import Span
+from .support import ScoredSpan, claim_supported, passage_coverage, score_spans
+from .chunking import split_sentences
+from .text import terms
+from .tokens import count_tokens
+from .types import Answer, Citation, Passage
+
+_MODEL_REFUSAL = re.compile(
+    r"(couldn'?t|could not|cannot|can'?t|unable to) find|not (mentioned|stated|provided|specified|in the (passages|documents|context))|"
+    r"(do not|don'?t) (know|have (enough )?information)|no information",
+    re.I,
+)
+_MAX_EXTRACT = 3
+
+
+class AnswerStream:
+    """Iterate for text deltas; afterwards ``.answer`` holds the checked :class:`Answer`.
+
+    When the answer check replaces a generated draft, the final ``answer.text``
+    differs from the streamed deltas: always render ``answer`` at the end.
+    """
+
+    def __init__(self, gen: Iterator[str], box: list):
+        self._gen = gen
+        self._box = box
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._gen
+
+    @property
+    def answer(self) -> Answer:
+        if not self._box:
+            for _ in self._gen:  # drain, so .answer works without iterating first
+                pass
+        return self._box[0]
+
+
+class AnswerEngine:
+    """Answers questions from retrieved passages with checked citations."""
+
+    def __init__(self, retriever: HybridRetriever, embedder, generator: Generator | None, settings: Settings):
+        self.retriever = retriever
+        self.embedder = embedder
+        self.generator = generator
+        self.settings = settings
+
+    def stream(self, question: str, history=None) -> AnswerStream:
+        """Answer ``question`` given the chat ``history``, streaming text deltas."""
+        box: list[Answer] = []
+        return AnswerStream(self._run(question, history or [], box), box)
+
+    def ask(self, question: str, history=None) -> Answer:
+        """Answer ``question`` and return the final :class:`Answer`."""
+        return self.stream(question, history).answer
+
+    # -- the pipeline -------------------------------------------------------
+    def _run(self, question: str, history, box: list) -> Iterator[str]:
+        t_start = time.perf_counter()
+        timings: dict[str, float] = {}
+        q = (question or "").strip()
+        ans = Answer(text="", question=q, standalone_question=q)
+
+        def refuse(reason: str) -> Iterator[str]:
+            ans.text, ans.refused, ans.citations = prompts.REFUSAL, True, []
+            ans.notes.append(reason)
+            ans.backend = ans.backend or "guard"
+            yield ans.text
+
+        if not q:
+            yield from refuse("the question is empty")
+        elif reason := injection_reason(q):
+            yield from refuse(reason)
+        else:
+            t0 = time.perf_counter()
+            ans.standalone_question = sq = standalone_question(q, history)
+            timings["rewrite"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            qvec = self.embedder.get_query_embedding(sq)
+            timings["embed"] = time.perf_counter() - t0
+            passages = self.retriever.retrieve(sq, qvec=qvec, timings=timings)
+            timings.pop("embed_in_retriever", None)
+            ans.passages = passages
+            t0 = time.perf_counter()
+            idf = self.retriever.bm25.idf_of
+            scored = score_spans(sq, qvec, passages, self.embedder, idf)
+            support = self._support(sq, passages, scored, idf)
+            timings["support"] = time.perf_counter() - t0
+            if support < self.settings.refusal_threshold:
+                ans.backend = "gate"
+                yield from refuse(f"weak support in the documents ({support:.2f} < {self.settings.refusal_threshold:.2f})")
+            elif self.generator is None:
+                ans.backend = "extractive"
+                yield from self._extractive(ans, scored, passages)
+            else:
+                yield from self._generate(ans, sq, passages, scored, timings)
+        timings["total"] = time.perf_counter() - t_start
+        ans.timings = timings
+        ans.tokens_out = count_tokens(ans.text)
+        box.append(ans)
+
+    def _support(self, q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> float:
+        if not passages or not scored:
+            return 0.0
+        top_dense = max(p.dense for p in passages)
+        return max(scored[0].support, 0.5 * top_dense + 0.5 * passage_coverage(q, passages, idf))
+
+    def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
+        best = scored[0].score
+        chosen = [s for s in scored if s.score >= 0.8 * best][:_MAX_EXTRACT]
+        parts = []
+        for i, s in enumerate(chosen, start=1):
+            parts.append(f"{s.span.text} [{i}]")
+            ans.citations.append(_citation(i, s.span, passages[s.passage], s))
+        ans.text = " ".join(parts)
+        for p in parts:  # stream sentence by sentence, like a model would
+            yield p + " "
+
+    def _generate(self, ans: Answer, q: str, passages: list[Passage], scored: list[ScoredSpan], timings) -> Iterator[str]:
+        gen = self.generator
+        assert gen is not None
+        ans.backend = gen.name
+        block = "\n\n".join(
+            prompts.PASSAGE_TEMPLATE.format(n=i, source=p.chunk.source, start_line=p.chunk.start_line, end_line=p.chunk.end_line, text=p.chunk.text)
+            for i, p in enumerate(passages, start=1)
+        )
+        user = prompts.USER_TEMPLATE.format(passages=block, question=q)
+        completion = prompts.COMPLETION_TEMPLATE.format(passages=block, question=q)
+        ans.tokens_in = count_tokens((prompts.SYSTEM_PROMPT + user) if gen.chat else completion)
+        draft = []
+        t0 = time.perf_counter()
+        try:
+            for delta in gen.generate(prompts.SYSTEM_PROMPT, user, completion):
+                if not draft:
+                    timings["first_token"] = time.perf_counter() - t0
+                draft.append(delta)
+                yield delta
+        except LLMUnavailableError as e:
+            if not self.settings.answer_check:
+                raise
+            ans.notes.append(f"{e.message} Showing the extractive answer instead.")
+            ans.backend = "extractive-fallback"
+            yield "\n\n"
+            yield from self._extractive(ans, scored, passages)
+            return
+        finally:
+            timings["generate"] = time.perf_counter() - t0
+        text = "".join(draft).strip()
+        if _MODEL_REFUSAL.search(text) and len(terms(strip_markers(text))) < 25:
+            ans.text, ans.refused = prompts.REFUSAL, True
+            ans.notes.append("the model found no answer in the passages")
+            return
+        text, order = renumber(text, len(passages))
+        problem = _check(text, order, passages) if self.settings.answer_check else None
+        if problem:
+            ans.notes.append(f"The {gen.name} model's draft failed the check against the passages ({problem}); showing the extractive answer instead.")
+            ans.backend = "extractive-fallback"
+            ans.citations = []
+            yield "\n\n"
+            yield from self._extractive(ans, scored, passages)
+            return
+        ans.text = text
+        ans.citations = _cite_generated(text, order, passages, scored)
+
+
+def _check(text: str, order: list[int], passages: list[Passage]) -> str | None:
+    """Why a generated answer is not backed by the passages, or None if it is."""
+    body = strip_markers(text)
+    if len(terms(body)) == 0:
+        return "empty answer"
+    for sentence, cited in _claims(text):
+        if not terms(sentence):
+            continue
+        pool = [passages[order[k - 1] - 1] for k in cited if 0 < k <= len(order)] or passages
+        context = " ".join(p.chunk.text for p in pool)
+        if not claim_supported(sentence, context):
+            return f"unsupported statement: {sentence[:80]!r}"
+    return None
+
+
+def _claims(text: str) -> list[tuple[str, list[int]]]:
+    """Sentences of an answer with the citation numbers attached to each."""
+    out = []
+    for line in text.splitlines():
+        for piece in split_sentences(line):
+            if piece.strip():
+                out.append((strip_markers(piece), markers(piece)))
+    # A marker that opens the next sentence belongs to the one before it.
+    return out
+
+
+def _cite_generated(text: str, order: list[int], passages: list[Passage], scored: list[ScoredSpan]) -> list[Citation]:
+    claims = _claims(text)
+    cites = []
+    for new_n, orig in enumerate(order, start=1):
+        p = passages[orig - 1]
+        said = " ".join(s for s, ks in claims if new_n in ks) or text
+        span = _best_span_in(p, said, scored)
+        cites.append(_citation(new_n, span.span, p, span))
+    return cites
+
+
+def _best_span_in(p: Passage, claim: str, scored: list[ScoredSpan]) -> ScoredSpan:
+    ct = set(terms(claim))
+    c = p.chunk
+    # Overlapping chunks share sentences, which were scored once under either chunk.
+    cands = [s for s in scored if s.span.chunk.source == c.source and c.start_char <= s.span.start_char < c.end_char]
+    return max(cands or scored, key=lambda s: (len(ct & set(terms(s.span.text))), s.score))
+
+
+def _citation(n: int, span: Span, p: Passage, s: ScoredSpan) -> Citation:
+    return Citation(
+        n=n,
+        source=span.chunk.source,
+        start_line=span.start_line,
+        end_line=span.end_line,
+        quote=span.text,
+        score=round(p.dense or s.similarity, 3),
+    )

@@ -1,0 +1,137 @@
+"""Ingest: load, chunk, embed and upsert a corpus, incrementally and crash-safely.
+
+Each file's chunks carry its content hash and chunk count. A file is
+"unchanged" when the store holds exactly its complete set of chunks for the
+current hash. New chunks are always written before stale ones are deleted, and
+ids are deterministic, so a run killed at any point is finished by the next
+run without duplicates or loss.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+from .chunking import chunk_lines
+from .errors import CorpusMissingError
+from .loaders import SkipFile, discover, file_hash, load
+from .settings import Settings
+from .store import Store
+from .types import Chunk, FileResult, IngestReport
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int, str], None]
+_FLUSH_AT = 256  # chunks per embedding+write round: keeps cores busy and memory flat
+
+
+class _Writer:
+    """Batches chunks across files; deletes stale ids only after new ones are stored."""
+
+    def __init__(self, store: Store, embedder):
+        self.store = store
+        self.embedder = embedder
+        self.pending: list[Chunk] = []
+        self.stale: list[str] = []
+
+    def add(self, chunks: list[Chunk], stale_ids: list[str]) -> None:
+        self.pending.extend(chunks)
+        self.stale.extend(stale_ids)
+        if len(self.pending) >= _FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            vecs = self.embedder.get_text_embedding_batch([c.text for c in self.pending])
+            self.store.upsert(self.pending, vecs)
+            self.pending = []
+        if self.stale:
+            self.store.delete(self.stale)
+            self.stale = []
+
+
+def ingest(
+    settings: Settings,
+    store: Store,
+    embedder,
+    *,
+    rebuild: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring the store in line with ``settings.corpus_dir`` and report what changed.
+
+    Bad files are skipped with a reason and never stop the others. A skipped
+    file that was indexed before keeps its previous chunks.
+    """
+    t0 = time.perf_counter()
+    root = Path(settings.corpus_dir)
+    if not root.is_dir():
+        raise CorpusMissingError(f"The corpus folder {root} does not exist.")
+    report = IngestReport(dry_run=dry_run)
+    if rebuild and not dry_run:
+        store.reset()
+    files = discover(root)
+    manifest = {} if (rebuild and dry_run) else store.manifest()
+    writer = _Writer(store, embedder)
+    max_bytes = int(settings.max_file_mb * 1_000_000)
+    present: set[str] = set()
+    for done, (path, source) in enumerate(files, start=1):
+        if progress:
+            progress(done - 1, len(files), source)
+        present.add(source)
+        report.files.append(
+            _one_file(path, source, manifest.get(source), settings, writer, max_bytes, dry_run)
+        )
+    for source in sorted(set(manifest) - present):
+        ids = [i for group in manifest[source]["ids"].values() for i in group]
+        if not dry_run:
+            writer.stale.extend(ids)
+        report.files.append(FileResult(source, "removed", chunks=len(ids)))
+    if not dry_run:
+        writer.flush()
+    if progress:
+        progress(len(files), len(files), "")
+    report.seconds = time.perf_counter() - t0
+    log.info("ingest: %s in %.1fs", report.summary(), report.seconds)
+    return report
+
+
+def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, writer: _Writer, max_bytes: int, dry_run: bool) -> FileResult:
+    try:
+        digest = file_hash(path)
+    except FileNotFoundError:
+        return FileResult(source, "skipped", reason="file disappeared while indexing")
+    except PermissionError:
+        return FileResult(source, "skipped", reason=_kept("permission denied (make the file readable)", entry))
+    except OSError as e:
+        return FileResult(source, "skipped", reason=_kept(f"cannot read file ({e.strerror or e})", entry))
+    stored = (entry or {}).get("ids", {})
+    expected = (entry or {}).get("n_chunks", {})
+    complete = digest in stored and len(stored[digest]) == expected.get(digest)
+    others = [i for h, ids in stored.items() if h != digest for i in ids]
+    if complete and not others:
+        return FileResult(source, "unchanged", chunks=len(stored[digest]))
+    status = "changed" if entry else "added"
+    if complete:  # a previous run wrote the new version but died before cleaning up
+        if not dry_run:
+            writer.add([], others)
+        return FileResult(source, status, chunks=len(stored[digest]))
+    if dry_run:
+        return FileResult(source, status)
+    try:
+        loaded = load(path, source, max_bytes)
+    except SkipFile as e:
+        return FileResult(source, "skipped", reason=_kept(str(e), entry))
+    if loaded.file_hash != digest:  # the file changed between hashing and reading
+        digest = loaded.file_hash
+        others = [i for h, ids in stored.items() if h != digest for i in ids]
+    chunks = chunk_lines(loaded.lines, source, digest, settings.chunk_tokens, settings.chunk_overlap)
+    if not chunks:
+        return FileResult(source, "skipped", reason=_kept("no text content", entry))
+    writer.add(chunks, others)
+    return FileResult(source, status, chunks=len(chunks))
+
+
+def _kept(reason: str, entry: dict | None) -> str:
+    return f"{reason}; its previously indexed version is kept" if entry else reason

@@ -1,0 +1,1 @@
+"""Builders for the swappable external services: embedder, LLM, vector store."""

@@ -1,0 +1,48 @@
+"""Small text utilities shared by BM25, the answer check and the extractive answerer."""
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves
+    tell please also according many much one ones get got""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_NUM_SEP = re.compile(r"(?<=\d)[,](?=\d{3})")
+
+
+def normalize_numbers(text: str) -> str:
+    """'120,000' -> '120000', so numbers match however they are written."""
+    return _NUM_SEP.sub("", text)
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plural and common verb endings only."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            if suf == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suf)] + rep
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word and number tokens, numbers without thousands separators."""
+    return [t.rstrip(".,") for t in _TOKEN.findall(normalize_numbers(text.lower()))]
+
+
+def terms(text: str) -> list[str]:
+    """Content terms: tokens without stopwords, lightly stemmed."""
+    return [stem(t) for t in tokens(text) if t not in STOPWORDS]
+
+
+def numbers(text: str) -> set[str]:
+    """Every number written in ``text``, normalised."""
+    return {t for t in tokens(text) if any(ch.isdigit() for ch in t)}

@@ -1,0 +1,1 @@
+"""The Gradio chat UI. It only calls the public :class:`assistant.Assistant` API."""

@@ -1,0 +1,43 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import SettingsError
+from assistant.settings import Settings
+
+
+def test_precedence_file_env_override(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text('top_k = 3\nbackend = "local"\n')
+    s = Settings.load(file=f, env={"ASSISTANT_TOP_K": "4", "ASSISTANT_CORPUS": "/x"})
+    assert s.top_k == 4 and s.backend == "local" and s.corpus_dir == Path("/x")
+    s = Settings.load(file=f, env={"ASSISTANT_TOP_K": "4"}, top_k=7)
+    assert s.top_k == 7
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_BACKEND": "gpt"}, {"ASSISTANT_CHUNK_OVERLAP": "999"}, {"ASSISTANT_ANSWER_CHECK": "maybe"}],
+)
+def test_bad_values_name_the_setting(env):
+    with pytest.raises(SettingsError) as e:
+        Settings.load(env=env)
+    assert list(env)[0].removeprefix("ASSISTANT_").lower() in str(e.value)
+
+
+def test_unknown_key_in_file(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text("topk = 3\n")
+    with pytest.raises(SettingsError, match="topk"):
+        Settings.load(file=f, env={})
+
+
+def test_secrets_are_redacted():
+    s = Settings.load(env={"OPENAI_API_KEY": "sk-secret"})
+    assert s.openai_api_key == "sk-secret"
+    assert "sk-secret" not in repr(s.redacted())
+
+
+def test_repr_hides_secrets():
+    s = Settings.load(env={"ASSISTANT_OPENAI_API_KEY": "sk-abc123", "ASSISTANT_AUTH": "u:pw-secret"})
+    assert "sk-abc123" not in repr(s) and "pw-secret" not in repr(s)

@@ -168,6 +168,8 @@ class AnswerEngine:
             ans.text, ans.refused = prompts.REFUSAL, True
             ans.notes.append("the model found no answer in the passages")
             return
+        if not markers(text):  # small models often skip [n]: cite the passage each sentence rests on
+            text = _attach_citations(text, passages)
         text, order = renumber(text, len(passages))
         problem = _check(text, order, passages) if self.settings.answer_check else None
         if problem:
@@ -194,6 +196,23 @@ def _check(text: str, order: list[int], passages: list[Passage]) -> str | None:
         if not claim_supported(sentence, context):
             return f"unsupported statement: {sentence[:80]!r}"
     return None
+
+
+def _attach_citations(text: str, passages: list[Passage]) -> str:
+    """Add [n] to each sentence, naming the passage that shares most of its words."""
+    out_lines = []
+    for line in text.splitlines():
+        pieces = []
+        for piece in split_sentences(line):
+            body = piece.rstrip()
+            ct = set(terms(body))
+            if ct:
+                k = 1 + max(range(len(passages)), key=lambda i: len(ct & set(terms(passages[i].chunk.text))))
+                m = re.match(r"(.*?)([.!?]*)$", body, re.S)
+                body = f"{m.group(1)} [{k}]{m.group(2)}"
+            pieces.append(body + piece[len(piece.rstrip()):])
+        out_lines.append("".join(pieces))
+    return "\n".join(out_lines)
 
 
 def _claims(text: str) -> list[tuple[str, list[int]]]:

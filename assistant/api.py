@@ -57,9 +57,13 @@ class Assistant:
                 from .providers.embeddings import embedder_id
                 from .store import Store, make_client
 
-                dim = len(self.embedder.get_text_embedding("dimension probe"))
                 self._client = self._client or make_client(self.settings)
-                self._store = Store(self._client, self.settings.collection, embedder_id(self.settings), dim)
+                self._store = Store(
+                    self._client,
+                    self.settings.collection,
+                    embedder_id(self.settings),
+                    lambda: len(self.embedder.get_text_embedding("dimension probe")),
+                )
             return self._store
 
     @property
@@ -84,7 +88,7 @@ class Assistant:
     # -- the API ------------------------------------------------------------------
     def ingest(self, *, rebuild: bool = False, dry_run: bool = False, progress: Progress | None = None) -> IngestReport:
         """Index the corpus folder incrementally; see :func:`assistant.ingest.ingest`."""
-        return ingest(self.settings, self.store, self.embedder, rebuild=rebuild, dry_run=dry_run, progress=progress)
+        return ingest(self.settings, self.store, _LazyEmbedder(self), rebuild=rebuild, dry_run=dry_run, progress=progress)
 
     def ask(self, question: str, history: list | None = None) -> Answer:
         """Answer one question (with optional chat history) from the documents."""
@@ -124,6 +128,16 @@ class Assistant:
         if not changed & _LLM_KEYS:
             a._generator, a._generator_set = self._generator, self._generator_set
         return a
+
+
+class _LazyEmbedder:
+    """Loads the embedding model only when ingest really has text to embed."""
+
+    def __init__(self, bot: Assistant):
+        self._bot = bot
+
+    def get_text_embedding_batch(self, texts, **kw):
+        return self._bot.embedder.get_text_embedding_batch(texts, **kw)
 
 
 _EMBED_KEYS = {"embed_backend", "embed_model", "embed_batch_size", "openai_base_url", "openai_api_key"}

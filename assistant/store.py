@@ -47,12 +47,21 @@ def make_client(settings: Settings):
 class Store:
     """One Chroma collection of chunks built by one embedder."""
 
-    def __init__(self, client, name: str, embedder_id: str, dim: int):
+    def __init__(self, client, name: str, embedder_id: str, dim):
+        """``dim`` is the embedding size, or a callable giving it: a callable is
+        only called when a new collection is created, so opening an existing
+        index (an unchanged re-ingest, say) never loads the embedding model."""
         self.client = client
         self.name = name
         self.embedder_id = embedder_id
-        self.dim = dim
+        self._dim = dim
         self._col = None
+
+    @property
+    def dim(self) -> int:
+        if callable(self._dim):
+            self._dim = int(self._dim())
+        return self._dim
 
     @property
     def col(self):
@@ -61,13 +70,18 @@ class Store:
         return self._col
 
     def _open(self):
-        meta = {"hnsw:space": "cosine", "embedder": self.embedder_id, "dim": self.dim}
         try:
-            col = self.client.get_or_create_collection(self.name, metadata=meta, embedding_function=None)
+            col = self.client.get_collection(self.name, embedding_function=None)
         except Exception as e:
-            raise _store_error(e, "open the collection") from None
+            if "does not exist" not in str(e).lower() and "not found" not in str(e).lower():
+                raise _store_error(e, "open the collection") from None
+            meta = {"hnsw:space": "cosine", "embedder": self.embedder_id, "dim": self.dim}
+            try:
+                col = self.client.get_or_create_collection(self.name, metadata=meta, embedding_function=None)
+            except Exception as e2:
+                raise _store_error(e2, "create the collection") from None
         have = col.metadata or {}
-        if have.get("embedder") != self.embedder_id or int(have.get("dim", -1)) != self.dim:
+        if have.get("embedder") != self.embedder_id:
             raise EmbedderMismatchError(
                 f"The index was built with {have.get('embedder')} (dim {have.get('dim')}), "
                 f"but the settings use {self.embedder_id} (dim {self.dim})."
@@ -93,6 +107,7 @@ class Store:
 
     def upsert(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         """Write chunks; ids are deterministic, so a repeated write never duplicates."""
+        self._check_dim(embeddings)
         for i in range(0, len(chunks), _BATCH):
             part = chunks[i : i + _BATCH]
             try:
@@ -148,6 +163,7 @@ class Store:
 
     def query(self, embedding: Sequence[float], n: int) -> list[tuple[Chunk, float]]:
         """The ``n`` nearest chunks with cosine similarity."""
+        self._check_dim([embedding])
         try:
             res = self.col.query(
                 query_embeddings=[list(map(float, embedding))],
@@ -162,6 +178,15 @@ class Store:
         for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]):
             out.append((to_chunk(cid, doc, meta), 1.0 - float(dist)))
         return out
+
+    def _check_dim(self, vectors) -> None:
+        if not vectors:
+            return
+        want = int((self.col.metadata or {}).get("dim", -1))
+        if len(vectors[0]) != want:
+            raise EmbedderMismatchError(
+                f"The index holds {want}-dimensional vectors, but the embedder gives {len(vectors[0])}."
+            )
 
     def fingerprint(self) -> tuple[int, str]:
         """A cheap token that changes whenever the collection's content changes.

@@ -111,6 +111,21 @@ def _openai(settings: Settings) -> Generator:
     return Generator(llm, "openai", chat=True, max_new_tokens=settings.max_new_tokens)
 
 
+_LOG_CB = None
+
+
+def _silence_llama_cpp() -> None:
+    """llama.cpp prints model-loading chatter to stderr even with verbose=False."""
+    global _LOG_CB
+    if _LOG_CB is None:
+        import ctypes
+
+        import llama_cpp
+
+        _LOG_CB = llama_cpp.llama_log_callback(lambda level, text, user_data: None)  # keep a reference
+        llama_cpp.llama_log_set(_LOG_CB, ctypes.c_void_p(0))
+
+
 def _local(settings: Settings) -> Generator:
     try:
         from llama_index.llms.llama_cpp import LlamaCPP
@@ -119,6 +134,7 @@ def _local(settings: Settings) -> Generator:
             "llama-cpp-python / llama-index-llms-llama-cpp are not installed.",
             fix="pip install llama-cpp-python llama-index-llms-llama-cpp",
         ) from None
+    _silence_llama_cpp()
     path = settings.llm_model_path or bundled_gguf_path()
     if not os.path.isfile(path):
         raise SettingsError(f"Bad setting llm_model_path={path!r}: no such GGUF file.", fix="point llm_model_path at a .gguf file, or leave it empty for the bundled model.")

@@ -18,7 +18,7 @@ from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
 from .spans import Span
-from .support import ScoredSpan, claim_supported, passage_coverage, score_spans
+from .support import ScoredSpan, claim_supported, passage_coverage, score_spans, select_sentences
 from .chunking import split_sentences
 from .text import terms
 from .tokens import count_tokens
@@ -120,12 +120,15 @@ class AnswerEngine:
     def _support(self, q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> float:
         if not passages or not scored:
             return 0.0
-        top_dense = max(p.dense for p in passages)
-        return max(scored[0].support, 0.5 * top_dense + 0.5 * passage_coverage(q, passages, idf))
+        # Semantic closeness of the best sentence, plus how much of the
+        # question's (IDF-weighted) vocabulary the top passages share. Near-
+        # topic questions the corpus cannot answer score high on the first but
+        # miss distinctive terms ("top speed", "kWh"), which the second catches.
+        best_sim = max(s.similarity for s in scored)
+        return 0.5 * best_sim + 0.5 * passage_coverage(q, passages, idf)
 
     def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
-        best = scored[0].score
-        chosen = [s for s in scored if s.score >= 0.8 * best][:_MAX_EXTRACT]
+        chosen = select_sentences(ans.standalone_question, scored)
         parts = []
         for i, s in enumerate(chosen, start=1):
             parts.append(f"{s.span.text} [{i}]")

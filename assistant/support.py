@@ -7,7 +7,12 @@ enough?), the extractive answer (which sentences?) and the citation lines
 from __future__ import annotations
 
 import re
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
+
+import numpy as np
 
 from .spans import Span, sentence_spans
 from .text import numbers, terms
@@ -46,13 +51,13 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
                 spans.append((i, sp))
     if not spans:
         return []
-    vecs = embedder.get_text_embedding_batch([sp.text for _, sp in spans])
+    sims = _cosines(qvec, _SENTENCES.embed(embedder, [sp.text for _, sp in spans]))
     qterms = set(terms(question))
     weights = {t: idf(t) for t in qterms}
     total = sum(weights.values()) or 1.0
     out = []
-    for (i, sp), vec in zip(spans, vecs):
-        sim = max(0.0, _cos(qvec, vec))
+    for (i, sp), cos in zip(spans, sims):
+        sim = max(0.0, float(cos))
         st = set(terms(sp.text))
         cov = sum(w for t, w in weights.items() if t in st) / total
         bonus = _type_bonus(question, sp.text) + 0.03 * (1.0 / (1 + i))
@@ -94,8 +99,122 @@ def _type_bonus(question: str, sentence: str) -> float:
     return 0.0
 
 
-def _cos(a, b) -> float:
-    num = sum(x * y for x, y in zip(a, b))
-    na = sum(x * x for x in a) ** 0.5
-    nb = sum(y * y for y in b) ** 0.5
-    return num / (na * nb) if na and nb else 0.0
+def _cosines(q, vecs: np.ndarray) -> np.ndarray:
+    """Cosine of ``q`` with each row of ``vecs`` (0 for a zero vector)."""
+    qv = np.asarray(q, dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1) * float(np.linalg.norm(qv))
+    dots = vecs @ qv
+    return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+
+
+class _SentenceVectors:
+    """An LRU of sentence embeddings, one per embedder.
+
+    Scoring embeds every sentence of the top passages on every question;
+    overlapping chunks, popular passages and follow-up questions bring the
+    same sentences back, and embedding is the slowest step before generation.
+    """
+
+    def __init__(self, size: int = 8192):
+        self.size = size
+        self._by_embedder: dict[int, OrderedDict[str, np.ndarray]] = {}
+        self._lock = threading.Lock()
+
+    def embed(self, embedder, texts: list[str]) -> np.ndarray:
+        """Vectors for ``texts`` (rows, float32), embedding only those not cached."""
+        with self._lock:
+            lru = self._lru(embedder)
+            have = {t: lru[t] for t in texts if t in lru}
+            for t in have:
+                lru.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in have))
+        if missing:  # embed outside the lock: other sessions keep scoring meanwhile
+            fresh = np.asarray(embedder.get_text_embedding_batch(missing), dtype=np.float32)
+            with self._lock:
+                lru = self._lru(embedder)
+                for t, v in zip(missing, fresh):
+                    have[t] = lru[t] = v
+                while len(lru) > self.size:
+                    lru.popitem(last=False)
+        return np.stack([have[t] for t in texts])
+
+    def _lru(self, embedder) -> OrderedDict[str, np.ndarray]:
+        # Embedders (pydantic models) are not hashable: key by id, and drop the
+        # entry when the embedder is collected so a reused id starts empty.
+        key = id(embedder)
+        lru = self._by_embedder.get(key)
+        if lru is None:
+            lru = self._by_embedder[key] = OrderedDict()
+            try:
+                weakref.finalize(embedder, self._by_embedder.pop, key, None)
+            except TypeError:  # not weak-referenceable: keep the entry for the process
+                pass
+        return lru
+
+
+_SENTENCES = _SentenceVectors()
+
+
+def select_sentences(question: str, scored: list[ScoredSpan], limit: int = 3, floor: float = 0.75) -> list[ScoredSpan]:
+    """Pick the sentences of an extractive answer.
+
+    Greedy: the best sentence first, then those close to it in score that add
+    something — question terms not yet covered, or another document (so a
+    question spanning two articles gets both sides).
+    """
+    if not scored:
+        return []
+    best = scored[0].score
+    qterms = set(terms(question))
+    chosen = [scored[0]]
+    covered = qterms & set(terms(scored[0].span.text))
+    sources = {scored[0].span.chunk.source}
+    pool = [s for s in scored[1:] if s.score >= floor * best]
+    while pool and len(chosen) < limit:
+        def gain(s: ScoredSpan) -> float:
+            new_terms = (qterms & set(terms(s.span.text))) - covered
+            return s.score + 0.1 * (s.span.chunk.source not in sources) + 0.1 * len(new_terms) / max(1, len(qterms))
+        nxt = max(pool, key=gain)
+        pool.remove(nxt)
+        if _redundant(nxt, chosen):
+            continue
+        chosen.append(nxt)
+        covered |= qterms & set(terms(nxt.span.text))
+        sources.add(nxt.span.chunk.source)
+    return _with_continuations(chosen, scored)
+
+
+# A sentence opening like this leans on the one before it ("These could
+# include ...", "The second phase ..."): quoting the first alone loses the point.
+_CONTINUES = re.compile(r"^(these|this|they|such|it|its|the (first|second|third|next|latter|former)|additionally|moreover|also|furthermore|in addition)\b", re.I)
+
+
+def _with_continuations(chosen: list[ScoredSpan], scored: list[ScoredSpan], per_sentence: int = 2) -> list[ScoredSpan]:
+    by_line: dict[tuple[str, int], list[ScoredSpan]] = {}
+    for s in scored:
+        by_line.setdefault((s.span.chunk.source, s.span.start_line), []).append(s)
+    for group in by_line.values():
+        group.sort(key=lambda s: s.span.start_char)
+    out: list[ScoredSpan] = []
+    taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
+    for c in chosen:
+        out.append(c)
+        line = by_line.get((c.span.chunk.source, c.span.start_line), [])
+        after = [s for s in line if s.span.start_char > c.span.start_char]
+        for nxt in after[:per_sentence]:
+            key = (nxt.span.chunk.source, nxt.span.start_char)
+            if key in taken or not _CONTINUES.match(nxt.span.text):
+                break
+            out.append(nxt)
+            taken.add(key)
+    return out
+
+
+def _redundant(s: ScoredSpan, chosen: list[ScoredSpan]) -> bool:
+    """A sentence whose content words mostly repeat an already chosen one."""
+    st = set(terms(s.span.text))
+    for c in chosen:
+        ct = set(terms(c.span.text))
+        if st and len(st & ct) / len(st) > 0.8:
+            return True
+    return False

@@ -78,15 +78,31 @@ def passage_coverage(question: str, passages: list[Passage], idf, top: int = 3) 
     return sum(w for t, w in weights.items() if t in have) / (sum(weights.values()) or 1.0)
 
 
-def claim_supported(claim: str, context: str, min_coverage: float = 0.7) -> bool:
-    """Does ``context`` state ``claim``: its numbers all present and most of its words?"""
+def claim_supported(claim: str, context: str, min_coverage: float = 0.8) -> bool:
+    """Does ``context`` state ``claim``?
+
+    All its numbers and capitalised names must appear in the context, and most
+    of its content words: small models love to invent a plausible number or a
+    product name, and this is where those drafts are caught.
+    """
     ct = terms(claim)
     if not ct:
         return True
     if not numbers(claim) <= numbers(context):
         return False
+    low = context.lower()
+    if any(name.lower() not in low for name in _names(claim)):
+        return False
     have = set(terms(context))
     return sum(1 for t in ct if t in have) / len(ct) >= min_coverage
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words that are not sentence-initial: a cheap proper-noun finder."""
+    out = set()
+    for m in re.finditer(r"(?<=[a-z0-9,;:] )([A-Z][\w-]+)", text):
+        out.add(m.group(1))
+    return out
 
 
 def _type_bonus(question: str, sentence: str) -> float:

@@ -50,3 +50,9 @@ bench: install
 
 clean:
 	rm -rf index/* .pytest_cache
+
+# Not part of `make test`: 500 questions from 3 sessions against the served app,
+# re-ingesting in between. Smaller: make soak SOAK_ARGS="--questions 60".
+SOAK_ARGS ?=
+soak: install
+	$(BIN)/python -m soak $(SOAK_ARGS)

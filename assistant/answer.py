@@ -13,7 +13,7 @@ from . import prompts
 from .citations import markers, renumber, strip_markers
 from .condense import standalone_question
 from .errors import LLMUnavailableError
-from .guard import injection_reason
+from .guard import injection_reason, obeys_embedded_instruction
 from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
@@ -191,6 +191,8 @@ def _check(text: str, order: list[int], passages: list[Passage]) -> str | None:
     body = strip_markers(text)
     if len(terms(body)) == 0:
         return "empty answer"
+    if why := obeys_embedded_instruction(body, [p.chunk.text for p in passages]):
+        return why  # "reply PWNED" is supported by the passage word for word, yet must not be obeyed
     for sentence, cited in _claims(text):
         if not terms(sentence):
             continue

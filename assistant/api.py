@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .answer import AnswerEngine, AnswerStream
@@ -15,6 +16,24 @@ from .types import Answer, IngestReport
 class IndexedFile:
     source: str
     chunks: int
+
+
+@dataclass(frozen=True)
+class FileDetail:
+    source: str
+    chunks: int
+    indexed_at: float | None  # epoch seconds; None for indexes written before this was recorded
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """A window of a source file around cited lines (see :meth:`Assistant.source_context`)."""
+
+    source: str
+    start_line: int  # the cited range, 1-based inclusive
+    end_line: int
+    first_line: int  # line number of ``lines[0]``
+    lines: list[str]
 
 
 class Assistant:
@@ -128,6 +147,42 @@ class Assistant:
         if not changed & _LLM_KEYS:
             a._generator, a._generator_set = self._generator, self._generator_set
         return a
+
+    # -- additions for the chat UI ------------------------------------------------
+    def file_details(self) -> list["FileDetail"]:
+        """Indexed files with chunk counts and when their current version was indexed."""
+        out = []
+        for source, entry in sorted(self.store.manifest().items()):
+            n = sum(len(v) for v in entry["ids"].values())
+            out.append(FileDetail(source, n, entry.get("indexed_at") or None))
+        return out
+
+    def source_context(self, source: str, start_line: int, end_line: int, around: int = 3) -> "SourceContext | None":
+        """The lines ``start_line..end_line`` of an indexed file with ``around`` lines either side.
+
+        Lines are numbered as in citations (the loader's text, so HTML and PDF
+        work too). None when the file is gone, outside the corpus folder, or no
+        longer the version that was indexed (its line numbers would be wrong).
+        """
+        from .loaders import SkipFile, load
+
+        root = Path(self.settings.corpus_dir).resolve()
+        path = (root / source).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        try:
+            loaded = load(path, source, int(self.settings.max_file_mb * 1_000_000))
+        except SkipFile:
+            return None
+        entry = self.store.manifest().get(source)
+        if entry is None or loaded.file_hash not in entry["ids"]:
+            return None
+        lines = [ln.rstrip("\r\n") for ln in loaded.lines]
+        if not 1 <= start_line <= end_line <= len(lines):
+            return None
+        first = max(1, start_line - around)
+        last = min(len(lines), end_line + around)
+        return SourceContext(source, start_line, end_line, first, lines[first - 1 : last])
 
 
 class _LazyEmbedder:

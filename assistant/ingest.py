@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from .chunking import chunk_lines
-from .errors import CorpusMissingError
+from .errors import CorpusMissingError, EmptyCorpusError
 from .loaders import SkipFile, discover, file_hash, load
 from .settings import Settings
 from .store import Store
@@ -68,10 +68,12 @@ def ingest(
     root = Path(settings.corpus_dir)
     if not root.is_dir():
         raise CorpusMissingError(f"The corpus folder {root} does not exist.")
+    files = discover(root)
+    if not files:  # checked before --rebuild drops anything: an empty (or unmounted) folder keeps the index
+        raise EmptyCorpusError(f"The corpus folder {root} has no documents.")
     report = IngestReport(dry_run=dry_run)
     if rebuild and not dry_run:
         store.reset()
-    files = discover(root)
     manifest = {} if (rebuild and dry_run) else store.manifest()
     writer = _Writer(store, embedder)
     max_bytes = int(settings.max_file_mb * 1_000_000)
@@ -83,7 +85,10 @@ def ingest(
         report.files.append(
             _one_file(path, source, manifest.get(source), settings, writer, max_bytes, dry_run)
         )
+    unlisted = tuple(s for s in present if s.endswith("/"))  # folders discover() could not read
     for source in sorted(set(manifest) - present):
+        if source.startswith(unlisted):  # unseen, not deleted: keep what was indexed
+            continue
         ids = [i for group in manifest[source]["ids"].values() for i in group]
         if not dry_run:
             writer.stale.extend(ids)
@@ -100,6 +105,8 @@ def ingest(
 def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, writer: _Writer, max_bytes: int, dry_run: bool) -> FileResult:
     try:
         digest = file_hash(path)
+    except SkipFile as e:
+        return FileResult(source, "skipped", reason=_kept(str(e), entry))
     except FileNotFoundError:
         return FileResult(source, "skipped", reason="file disappeared while indexing")
     except PermissionError:

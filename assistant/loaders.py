@@ -2,13 +2,21 @@
 
 Supported: .txt, .md (as is), .html/.htm (visible text only) and .pdf (text
 layer). Line numbers in citations refer to the text these loaders return: for
-.txt and .md that is the file itself.
+.txt and .md that is the file itself, with lines split at "\\n" (after CRLF
+and CR are normalised), as editors count them.
+
+Reading is bounded: a file is read in blocks and abandoned as soon as it
+passes ``max_bytes``, so a huge (or growing) file never sits in memory whole;
+only regular files are opened, so a FIFO or device named ``x.txt`` can never
+block or flood ingest.
 """
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +31,8 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
+_BLOCK = 1 << 20
+_TEXT_CONTROLS = set(b"\t\n\r\f\v\x1b")  # control bytes that do occur in real text
 
 
 class SkipFile(Exception):
@@ -37,10 +47,13 @@ class LoadedFile:
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read in blocks so huge files never sit in memory whole."""
+    """SHA-256 of a regular file, read in blocks so huge files never sit in memory whole.
+
+    Raises :class:`SkipFile` for anything that is not a readable regular file.
+    """
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+    with _open_regular(path) as fh:
+        for block in iter(lambda: fh.read(_BLOCK), b""):
             h.update(block)
     return h.hexdigest()
 
@@ -50,31 +63,88 @@ def load(path: Path, source: str, max_bytes: int) -> LoadedFile:
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
         raise SkipFile(f"unsupported file type '{ext or path.name}' (supported: {', '.join(sorted(SUPPORTED))})")
-    try:
-        size = path.stat().st_size
-        if size == 0:
-            raise SkipFile("empty file")
-        if size > max_bytes:
-            raise SkipFile(f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit; raise max_file_mb)")
-        raw = path.read_bytes()
-    except PermissionError:
-        raise SkipFile("permission denied (make the file readable)") from None
-    except FileNotFoundError:
-        raise SkipFile("file disappeared while indexing") from None
-    except IsADirectoryError:
-        raise SkipFile("not a regular file") from None
-    except OSError as e:
-        raise SkipFile(f"cannot read file ({e.strerror or e})") from None
-    digest = hashlib.sha256(raw).hexdigest()
+    raw, digest = read_capped(path, max_bytes)
+    if not raw:
+        raise SkipFile("empty file")
     if ext in PDF_TYPES:
         text = _pdf_text(raw)
     else:
         text = decode_text(raw)
         if ext in HTML_TYPES:
             text = html_text(text)
+    del raw  # the decoded text is all we keep
     if not text.strip():
         raise SkipFile("no text content" if ext not in PDF_TYPES else "PDF has no text layer (scanned? run OCR first)")
-    return LoadedFile(source=source, lines=text.splitlines(keepends=True), file_hash=digest)
+    return LoadedFile(source=source, lines=split_lines(text), file_hash=digest)
+
+
+def read_capped(path: Path, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes of a regular file and their SHA-256, never reading past ``max_bytes``.
+
+    The size is checked before reading and again while reading, so a file
+    that grows after the check still cannot make us hold more than the cap.
+    """
+    with _open_regular(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise SkipFile(_too_large(size, max_bytes))
+        h = hashlib.sha256()
+        parts: list[bytes] = []
+        total = 0
+        try:
+            for block in iter(lambda: fh.read(_BLOCK), b""):
+                total += len(block)
+                if total > max_bytes:
+                    raise SkipFile(_too_large(total, max_bytes))
+                h.update(block)
+                parts.append(block)
+        except OSError as e:
+            raise SkipFile(f"cannot read file ({e.strerror or e})") from None
+    return b"".join(parts), h.hexdigest()
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:g} MB limit; raise max_file_mb to index it)"
+
+
+def _open_regular(path: Path):
+    """Open ``path`` for reading if it is a regular file, else raise :class:`SkipFile`.
+
+    O_NONBLOCK makes opening a FIFO return at once instead of waiting for a
+    writer; the type check on the open descriptor then refuses it.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SkipFile("broken symbolic link" if os.path.islink(path) else "file disappeared while indexing") from None
+    except PermissionError:
+        if os.path.isdir(path):
+            raise SkipFile(_folder_reason(path)) from None
+        raise SkipFile("permission denied (make the file readable)") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise SkipFile("symbolic link loop") from None
+        raise SkipFile(f"cannot read file ({e.strerror or e})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise SkipFile(_folder_reason(path))
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special"
+            raise SkipFile(f"not a regular file ({kind})")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _folder_reason(path: Path) -> str:
+    try:
+        os.listdir(path)
+    except OSError as e:
+        return f"folder cannot be read ({e.strerror or e}); its files are not indexed"
+    return "not a regular file (a folder)"
 
 
 def decode_text(raw: bytes) -> str:
@@ -82,20 +152,52 @@ def decode_text(raw: bytes) -> str:
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(enc)
+                return _normalise_newlines(raw.decode(enc))
             except UnicodeDecodeError:
                 raise SkipFile(f"undecodable text: broken {enc.upper()} (re-save the file as UTF-8)") from None
-    if b"\x00" in raw[:8192]:
+    sample = raw[:8192]
+    if _utf16_without_bom(sample):
+        raise SkipFile("UTF-16 text without a byte-order mark (re-save the file as UTF-8)")
+    if b"\x00" in raw or _mostly_controls(sample):
         raise SkipFile("binary file (not text)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SkipFile(f"undecodable text: not valid UTF-8 at byte {e.start} (re-save the file as UTF-8)") from None
-    # Control characters other than whitespace mark binary data dressed as text.
-    sample = text[:8192]
-    if sample and sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v") > len(sample) * 0.1:
-        raise SkipFile("binary file (not text)")
+    return _normalise_newlines(text)
+
+
+def _mostly_controls(sample: bytes) -> bool:
+    bad = sum(1 for b in sample if (b < 32 or b == 127) and b not in _TEXT_CONTROLS)
+    return bool(sample) and bad > len(sample) * 0.1
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    # ASCII-range UTF-16 puts a NUL in every other byte; binary formats do not.
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, chars in ((odd, even), (even, odd)):
+        if zeros.count(0) > 0.9 * len(zeros) and chars.count(0) < 0.1 * len(chars):
+            return not _mostly_controls(chars)
+    return False
+
+
+def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines ending in "\\n" (kept), as an editor numbers them.
+
+    ``str.splitlines`` would also break at form feeds, U+2028 and other
+    separators, which would shift every citation after them.
+    """
+    lines = text.split("\n")
+    out = [ln + "\n" for ln in lines[:-1]]
+    if lines[-1]:
+        out.append(lines[-1])
+    return out
 
 
 def html_text(html: str) -> str:
@@ -116,7 +218,6 @@ def _pdf_text(raw: bytes) -> str:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns loudly on odd files
     try:
@@ -126,7 +227,7 @@ def _pdf_text(raw: bytes) -> str:
         pages = [(p.extract_text() or "").strip() for p in reader.pages]
     except SkipFile:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, OSError) as e:
+    except Exception as e:  # a parser fed hostile bytes can raise anything; one bad PDF must not stop ingest
         raise SkipFile(f"corrupt PDF ({type(e).__name__}: {str(e)[:80]})") from None
     return "\n\n".join(p for p in pages if p) + "\n"
 
@@ -134,11 +235,15 @@ def _pdf_text(raw: bytes) -> str:
 def discover(root: Path) -> list[tuple[Path, str]]:
     """Every file under ``root`` as (path, source name), sorted, following no symlink loops.
 
-    Hidden files and folders are ignored.
+    Hidden files and folders are ignored. A folder that cannot be listed is
+    returned as an entry of its own, so ingest reports it instead of silently
+    missing its files. Names that are not valid UTF-8 get a source name with
+    the bad bytes escaped (``\\xff``), since the store only takes UTF-8.
     """
     found: list[tuple[Path, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    unreadable: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: unreadable.append(e.filename)):
         try:
             st = os.stat(dirpath)
         except OSError:
@@ -154,5 +259,19 @@ def discover(root: Path) -> list[tuple[Path, str]]:
             if name.startswith("."):
                 continue
             p = Path(dirpath) / name
-            found.append((p, p.relative_to(root).as_posix()))
+            found.append((p, source_name(p, root)))
+    for d in unreadable:
+        p = Path(d)
+        if p != Path(root) and not p.name.startswith("."):
+            found.append((p, source_name(p, root) + "/"))
     return found
+
+
+def source_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, always valid UTF-8."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:  # undecodable bytes arrive as surrogates from os.walk
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")

@@ -14,7 +14,7 @@ def quiet() -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=os.environ.get("ASSISTANT_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
-    for name in ("chromadb", "httpx", "sentence_transformers", "transformers", "urllib3", "llama_index"):
+    for name in ("chromadb", "httpx", "httpcore", "openai", "sentence_transformers", "transformers", "urllib3", "llama_index"):
         logging.getLogger(name).setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=FutureWarning)
     warnings.filterwarnings("ignore", category=DeprecationWarning)

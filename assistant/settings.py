@@ -115,7 +115,8 @@ class Settings:
 
     def validated(self) -> "Settings":
         def bad(name: str, why: str) -> SettingsError:
-            return SettingsError(f"Bad setting {name}={getattr(self, name)!r}: {why}.")
+            shown = "***" if self.__dataclass_fields__[name].metadata.get("secret") else repr(getattr(self, name))
+            return SettingsError(f"Bad setting {name}={shown}: {why}.")  # an error message must not echo a password
 
         if self.backend not in BACKENDS:
             raise bad("backend", f"must be one of {', '.join(BACKENDS)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .chunking import split_sentences
+from .loaders import split_lines
 from .types import Chunk
 
 
@@ -21,7 +22,7 @@ def sentence_spans(chunk: Chunk) -> list[Span]:
     spans: list[Span] = []
     offset = chunk.start_char
     line = chunk.start_line
-    for raw_line in chunk.text.splitlines(keepends=True):
+    for raw_line in split_lines(chunk.text):  # "\n" only, as the loader numbered them
         for piece in split_sentences(raw_line):
             text = piece.strip()
             if len(text) > 1:

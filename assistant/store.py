@@ -3,10 +3,17 @@
 Chunks are stored with deterministic ids and flat metadata. The collection's
 own metadata records which embedder built it, so an index can never be
 queried with vectors from a different model.
+
+The embedded store (``PersistentClient`` in ``index_dir``) is for one process
+at a time: another process sees its counts and metadata, but keeps serving
+dense results from its own in-memory HNSW copy. Several processes (UI, CLI
+ingest, API) share an index through a ``chroma run`` server (``chroma_url``).
 """
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from dataclasses import fields
 from typing import Any, Iterable, Sequence
 
@@ -17,6 +24,7 @@ from .types import Chunk
 log = logging.getLogger(__name__)
 _CHUNK_FIELDS = [f.name for f in fields(Chunk) if f.name not in ("id", "text")]
 _BATCH = 1000  # Chroma caps a single add; stay well under it
+_GENERATION = "generation"  # collection metadata key bumped by every write
 
 
 def make_client(settings: Settings):
@@ -73,7 +81,7 @@ class Store:
         try:
             col = self.client.get_collection(self.name, embedding_function=None)
         except Exception as e:
-            if "does not exist" not in str(e).lower() and "not found" not in str(e).lower():
+            if not _missing(e):
                 raise _store_error(e, "open the collection") from None
             meta = {"hnsw:space": "cosine", "embedder": self.embedder_id, "dim": self.dim}
             try:
@@ -82,9 +90,12 @@ class Store:
                 raise _store_error(e2, "create the collection") from None
         have = col.metadata or {}
         if have.get("embedder") != self.embedder_id:
+            # Name the dimension only if known: working it out would load the
+            # configured model, which may not even exist.
+            dim = "" if callable(self._dim) else f" (dim {self._dim})"
             raise EmbedderMismatchError(
                 f"The index was built with {have.get('embedder')} (dim {have.get('dim')}), "
-                f"but the settings use {self.embedder_id} (dim {self.dim})."
+                f"but the settings use {self.embedder_id}{dim}."
             )
         return col
 
@@ -93,7 +104,7 @@ class Store:
         try:
             self.client.delete_collection(self.name)
         except Exception as e:  # missing collection is fine; anything else is not
-            if "does not exist" not in str(e).lower() and "not found" not in str(e).lower():
+            if not _missing(e):
                 raise _store_error(e, "drop the collection") from None
         self._col = None
 
@@ -108,25 +119,47 @@ class Store:
     def upsert(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         """Write chunks; ids are deterministic, so a repeated write never duplicates."""
         self._check_dim(embeddings)
-        for i in range(0, len(chunks), _BATCH):
-            part = chunks[i : i + _BATCH]
-            try:
-                self.col.upsert(
-                    ids=[c.id for c in part],
-                    documents=[c.text for c in part],
-                    metadatas=[c.metadata() for c in part],
-                    embeddings=[list(map(float, e)) for e in embeddings[i : i + _BATCH]],
-                )
-            except Exception as e:
-                raise _store_error(e, "write chunks") from None
+        stamp = time.time()  # shown as "last indexed" in the UI
+        try:
+            for i in range(0, len(chunks), _BATCH):
+                part = chunks[i : i + _BATCH]
+                try:
+                    self.col.upsert(
+                        ids=[c.id for c in part],
+                        documents=[c.text for c in part],
+                        metadatas=[{**c.metadata(), "indexed_at": stamp} for c in part],
+                        embeddings=[list(map(float, e)) for e in embeddings[i : i + _BATCH]],
+                    )
+                except Exception as e:
+                    raise _store_error(e, "write chunks") from None
+        finally:  # even a partial write must be visible to other processes
+            if chunks:
+                self._bump()
 
     def delete(self, ids: Iterable[str]) -> None:
+        """Remove chunks by id; unknown ids are ignored."""
         ids = list(ids)
-        for i in range(0, len(ids), _BATCH):
-            try:
-                self.col.delete(ids=ids[i : i + _BATCH])
-            except Exception as e:
-                raise _store_error(e, "delete chunks") from None
+        try:
+            for i in range(0, len(ids), _BATCH):
+                try:
+                    self.col.delete(ids=ids[i : i + _BATCH])
+                except Exception as e:
+                    raise _store_error(e, "delete chunks") from None
+        finally:
+            if ids:
+                self._bump()
+
+    def _bump(self) -> None:
+        """Give the collection a new generation token (see :meth:`fingerprint`)."""
+        # modify() replaces the whole metadata and refuses hnsw:* keys (the
+        # distance lives on in the collection's configuration), so write back
+        # our own keys with the new token.
+        meta = {k: v for k, v in (self.col.metadata or {}).items() if not k.startswith("hnsw:")}
+        meta[_GENERATION] = uuid.uuid4().hex
+        try:
+            self.col.modify(metadata=meta)
+        except Exception as e:
+            raise _store_error(e, "record the write") from None
 
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Per source: the ids stored, grouped by file hash, and each hash's expected chunk count."""
@@ -135,6 +168,7 @@ class Store:
             entry = out.setdefault(meta["source"], {"ids": {}, "n_chunks": {}})
             entry["ids"].setdefault(meta["file_hash"], []).append(cid)
             entry["n_chunks"][meta["file_hash"]] = int(meta["n_chunks"])
+            entry["indexed_at"] = max(entry.get("indexed_at", 0.0), float(meta.get("indexed_at") or 0.0))
         return out
 
     def all_chunks(self) -> list[Chunk]:
@@ -188,22 +222,46 @@ class Store:
                 f"The index holds {want}-dimensional vectors, but the embedder gives {len(vectors[0])}."
             )
 
-    def fingerprint(self) -> tuple[int, str]:
+    def fingerprint(self) -> tuple[str, str, int]:
         """A cheap token that changes whenever the collection's content changes.
 
         BM25 lives in process memory; comparing this before each query keeps it
         consistent with a store that other processes may be writing.
+
+        It is (collection id, generation, count):
+
+        - *generation* is a random token that :meth:`upsert` and :meth:`delete`
+          write into the collection metadata after every write. A fresh token
+          rather than a counter: a counter needs a read-modify-write, and two
+          writers racing would both store the same value; two random tokens
+          never collide, so any write is seen, whoever wrote it. Readers take
+          the fingerprint *before* reading chunks, so a write that lands in
+          between only causes one extra rebuild, never a stale index.
+        - *count* covers a writer killed between its data write and its
+          bump: every ingest write adds or removes ids (ids carry the file
+          hash), so such a write still changes the count.
+        - *collection id* changes when another process drops and rebuilds the
+          index (``ingest --rebuild``); the stale handle is then reopened.
+
+        A token in the collection's own metadata needs no extra collection
+        and costs one metadata read plus one count per check.
         """
-        n = self.count()
-        if n == 0:
-            return (0, "")
-        # Sorted ids would cost a full scan; ids embed file hashes, so the
-        # newest-by-insertion page changes whenever any file is (re)written.
+        col = self.col  # opens the collection and checks its embedder, once
         try:
-            head = self.col.get(include=[], limit=1, offset=max(0, n - 1))["ids"]
+            fresh = self.client.get_collection(self.name, embedding_function=None)
         except Exception as e:
-            raise _store_error(e, "read chunks") from None
-        return (n, head[0] if head else "")
+            if _missing(e):  # dropped by another process; the next use recreates it
+                self._col = None
+                return ("", "", 0)
+            raise _store_error(e, "read the collection") from None
+        if fresh.id != col.id:  # rebuilt by another process: re-check the embedder
+            self._col = None
+            fresh = self.col
+        try:
+            n = fresh.count()
+        except Exception as e:
+            raise _store_error(e, "count chunks") from None
+        return (str(fresh.id), str((fresh.metadata or {}).get(_GENERATION, "")), n)
 
 
 def to_chunk(cid: str, doc: str, meta: dict) -> Chunk:
@@ -214,6 +272,11 @@ def to_chunk(cid: str, doc: str, meta: dict) -> Chunk:
 def _short(e: Exception) -> str:
     s = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return s[:160]
+
+
+def _missing(e: Exception) -> bool:
+    msg = str(e).lower()
+    return "does not exist" in msg or "not found" in msg
 
 
 def _store_error(e: Exception, doing: str):

@@ -6,8 +6,12 @@ and turns client failures into our named errors.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import random
+import re
+import time
 from typing import Iterator
 
 from ..errors import LLMTimeoutError, LLMUnavailableError, MissingDependencyError, SettingsError
@@ -29,43 +33,131 @@ def bundled_gguf_path() -> str:
 
 
 class Generator:
-    """One streaming ``generate`` over a llama-index LLM, with our error mapping."""
+    """One streaming ``generate`` over a llama-index LLM, with our fault handling.
 
-    def __init__(self, llm, name: str, chat: bool, max_new_tokens: int):
+    Every call is bounded by ``timeout`` seconds in total (retries and backoff
+    included). A failure before the first token that is safe to repeat (server
+    unreachable, HTTP 429/5xx, a malformed or empty reply) is retried with
+    exponential backoff; a timeout is not, since a hung server would only hang
+    again, and nothing is retried once text has been streamed, since the
+    reader has already seen it. Failures leave as :class:`LLMUnavailableError`
+    or :class:`LLMTimeoutError`, with any secret scrubbed from the message.
+    """
+
+    def __init__(self, llm, name: str, chat: bool, max_new_tokens: int, *, timeout: float | None = None,
+                 retries: int = 0, backoff: float = 0.5, secrets: tuple[str, ...] = ()):
         self.llm = llm
         self.name = name  # "local" or "openai"
         self.chat = chat  # chat models get system+user messages; base models a completion prompt
         self.max_new_tokens = max_new_tokens
+        self.timeout = timeout  # None: no deadline (in-process models are bounded by max_new_tokens)
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self._secrets = tuple(s for s in secrets if s)
 
     def generate(self, system: str, user: str, completion_prompt: str) -> Iterator[str]:
         """Stream text deltas for one answer."""
-        try:
-            if self.chat:
-                from llama_index.core.llms import ChatMessage
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        attempt = 0
+        while True:
+            streamed = False
+            try:
+                for delta in self._attempt(system, user, completion_prompt, deadline):
+                    streamed = True
+                    yield delta
+                if not streamed:
+                    raise _EmptyReply("the server sent no text")
+                return
+            except (LLMUnavailableError, MissingDependencyError):
+                raise
+            except Exception as e:  # client libraries raise many types; map them once, here
+                pause = self.backoff * (2**attempt) * (0.5 + random.random() / 2)
+                left = None if deadline is None else deadline - time.monotonic()
+                if streamed or attempt >= self.retries or not _retryable(e) or (left is not None and left <= pause):
+                    raise self._map(e, attempts=attempt + 1) from None
+                log.info("LLM attempt %d failed (%s); retrying in %.1fs", attempt + 1, type(e).__name__, pause)
+                time.sleep(pause)
+                attempt += 1
 
-                msgs = [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
-                for r in self.llm.stream_chat(msgs):
-                    if r.delta:
-                        yield r.delta
-            else:
-                for r in self.llm.stream_complete(completion_prompt, formatted=True):
-                    if r.delta:
-                        yield r.delta
-        except (LLMUnavailableError, MissingDependencyError):
-            raise
-        except Exception as e:  # client libraries raise many types; map them once, here
-            raise _map_error(e, self) from None
+    def _attempt(self, system: str, user: str, completion_prompt: str, deadline: float | None) -> Iterator[str]:
+        kw = {}
+        if deadline is not None and self.name == "openai":
+            # A per-request timeout of what is left keeps retries inside the one budget.
+            kw["timeout"] = max(0.05, deadline - time.monotonic())
+        if self.chat:
+            from llama_index.core.llms import ChatMessage
+
+            msgs = [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
+            stream = self.llm.stream_chat(msgs, **kw)
+        else:
+            stream = self.llm.stream_complete(completion_prompt, formatted=True, **kw)
+        with contextlib.closing(stream):  # closing it closes the HTTP response too
+            for r in stream:
+                if deadline is not None and time.monotonic() > deadline:
+                    # A server that trickles tokens never trips the read timeout.
+                    raise _Overtime()
+                if r.delta:
+                    yield r.delta
+
+    def _map(self, e: Exception, attempts: int) -> LLMUnavailableError:
+        err = _map_error(e, self)
+        tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+        err.message = scrub(err.message.rstrip(".") + tries + ".", self._secrets)
+        err.args = (err.message,)
+        return err
 
 
-def _map_error(e: Exception, gen: Generator) -> Exception:
-    where = getattr(gen.llm, "api_base", "") or gen.name
+class _EmptyReply(Exception):
+    """A 200 reply that carried no text: a malformed or truncated response."""
+
+
+class _Overtime(Exception):
+    """The whole answer took longer than the timeout."""
+
+
+def _retryable(e: Exception) -> bool:
+    """Whether repeating the request is safe and may help."""
+    if isinstance(e, (_EmptyReply, ValueError)):
+        return True  # malformed JSON / empty stream: nothing was shown, and generating has no side effect
+    try:
+        import httpx
+        import openai
+    except ImportError:
+        return False
+    if isinstance(e, (openai.APITimeoutError, httpx.TimeoutException)):
+        return False
+    if isinstance(e, (openai.APIConnectionError, httpx.TransportError)):
+        return True
+    if isinstance(e, openai.APIStatusError):
+        return e.status_code == 429 or e.status_code >= 500
+    return False
+
+
+def scrub(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` with secrets and URL credentials masked, safe for logs and users."""
+    text = re.sub(r"(?i)(://)[^/@\s:]+:[^/@\s]+@", r"\1***@", text)  # user:pass@host
+    text = re.sub(r"(?i)\b(bearer\s+)\S+", r"\1***", text)
+    for s in secrets:
+        if len(s) >= 4:
+            text = text.replace(s, "***")
+    return text
+
+
+def _map_error(e: Exception, gen: Generator) -> LLMUnavailableError:
+    where = scrub(str(getattr(gen.llm, "api_base", "") or gen.name), gen._secrets)
+    if isinstance(e, _Overtime):
+        return LLMTimeoutError(f"The LLM at {where} did not finish within {gen.timeout:g}s.")
+    if isinstance(e, _EmptyReply):
+        return LLMUnavailableError(f"The LLM server at {where} sent an empty reply.")
     try:
         import httpx
         import openai
 
         if isinstance(e, (openai.APITimeoutError, httpx.TimeoutException)):
-            return LLMTimeoutError(f"The LLM server at {where} did not answer in time.")
-        if isinstance(e, (openai.APIConnectionError, httpx.ConnectError)):
+            return LLMTimeoutError(f"The LLM server at {where} did not answer within {gen.timeout:g}s.")
+        if isinstance(e, (httpx.RemoteProtocolError, httpx.ReadError)):
+            return LLMUnavailableError(f"The LLM server at {where} dropped the connection mid-reply.")
+        if isinstance(e, (openai.APIConnectionError, httpx.TransportError)):
             return LLMUnavailableError(f"The LLM server at {where} is unreachable.")
         if isinstance(e, openai.AuthenticationError):
             return LLMUnavailableError(
@@ -77,8 +169,10 @@ def _map_error(e: Exception, gen: Generator) -> Exception:
             return LLMUnavailableError(f"The LLM server at {where} answered HTTP {e.status_code}.")
     except ImportError:
         pass
-    log.debug("LLM failure", exc_info=e)
-    return LLMUnavailableError(f"The LLM at {where} failed ({type(e).__name__}: {str(e)[:120]}).")
+    if isinstance(e, ValueError):  # json.JSONDecodeError and friends
+        return LLMUnavailableError(f"The LLM server at {where} sent a malformed reply.")
+    log.debug("LLM failure: %s", type(e).__name__)  # no exc_info: the message may echo secrets
+    return LLMUnavailableError(f"The LLM at {where} failed ({type(e).__name__}: {scrub(str(e), gen._secrets)[:120]}).")
 
 
 def build_generator(settings: Settings) -> Generator | None:
@@ -106,9 +200,12 @@ def _openai(settings: Settings) -> Generator:
         max_tokens=settings.max_new_tokens,
         temperature=settings.temperature,
         timeout=settings.llm_timeout,
-        max_retries=settings.llm_retries,
+        max_retries=0,  # Generator retries, only where safe and within llm_timeout
     )
-    return Generator(llm, "openai", chat=True, max_new_tokens=settings.max_new_tokens)
+    return Generator(
+        llm, "openai", chat=True, max_new_tokens=settings.max_new_tokens,
+        timeout=settings.llm_timeout, retries=settings.llm_retries, secrets=(settings.openai_api_key,),
+    )
 
 
 _LOG_CB = None
@@ -152,4 +249,4 @@ def _local(settings: Settings) -> Generator:
         )
     except (ValueError, RuntimeError, OSError) as e:
         raise SettingsError(f"Cannot load the GGUF model {path!r} ({str(e)[:160]}).", fix="check that llm_model_path is a valid GGUF file.") from None
-    return Generator(llm, "local", chat=False, max_new_tokens=settings.max_new_tokens)
+    return Generator(llm, "local", chat=False, max_new_tokens=settings.max_new_tokens, timeout=settings.llm_timeout)

@@ -1,0 +1,130 @@
+"""Benchmark 3: how retrieval latency and memory grow with the number of chunks.
+
+Store-only: the chunks are synthetic text with random unit vectors, written
+straight into Chroma through our :class:`Store` (no embedding model; see
+benchmark 2 for embedding throughput). Query embedding is therefore not in
+these timings either: add benchmark 1's "embed" stage. Each size is built in
+one subprocess and served in fresh subprocesses, so peak RSS is that of one
+clean process. Sizes that fail or time out are extrapolated from a power-law
+fit of the measured ones, and marked so.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .common import ROOT, median_of, save, work_root
+
+_VERSION = 1
+
+
+def _worker(args: list[str], timeout: float) -> dict | None:
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.scale_worker", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f}s"}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"error": f"exit code {proc.returncode}"}
+    return json.loads(lines[-1])
+
+
+def _built(path: Path, n: int, timeout: float) -> dict:
+    stamp = path / "scaling.json"
+    if stamp.is_file():
+        have = json.loads(stamp.read_text())
+        if have.get("n") == n and have.get("version") == _VERSION:
+            return have["build"]
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    res = _worker(["build", str(path), str(n)], timeout)
+    if res and "error" not in res:
+        stamp.write_text(json.dumps({"n": n, "version": _VERSION, "build": res}))
+    return res or {"error": "no result"}
+
+
+def _fit(xs: list[float], ys: list[float]) -> tuple[float, float] | None:
+    """Least-squares fit of log y = a + b log x; None with fewer than two points."""
+    pts = [(math.log(x), math.log(y)) for x, y in zip(xs, ys) if x > 0 and y and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = statistics.fmean(p[0] for p in pts)
+    my = statistics.fmean(p[1] for p in pts)
+    sxx = sum((p[0] - mx) ** 2 for p in pts)
+    b = sum((p[0] - mx) * (p[1] - my) for p in pts) / sxx if sxx else 0.0
+    return my - b * mx, b
+
+
+def _extrapolate(rows: dict[int, dict], target: int) -> dict:
+    """Predict ``target``-chunk figures from the largest measured sizes (log-log fit)."""
+    ok = sorted(n for n, r in rows.items() if "serve" in r and "error" not in r["serve"] and n < target)
+    ok = [n for n in ok if n >= 10_000][-3:] if sum(n >= 10_000 for n in ok) >= 2 else ok[-3:]  # small sizes are noise
+    metrics = {
+        "retrieval_no_embed_p50_ms": lambda r: r["serve"]["stages_ms"]["retrieval_no_embed"]["p50"],
+        "dense_p50_ms": lambda r: r["serve"]["stages_ms"]["dense"]["p50"],
+        "bm25_p50_ms": lambda r: r["serve"]["stages_ms"]["bm25"]["p50"],
+        "refresh_p50_ms": lambda r: r["serve"]["stages_ms"]["refresh"]["p50"],
+        "cold_refresh_seconds": lambda r: r["serve"]["cold_refresh_seconds"],
+        "serve_peak_rss_mb": lambda r: r["serve"]["peak_rss_mb"],
+    }
+    out: dict = {"from_sizes": ok}
+    for name, get in metrics.items():
+        fit = _fit(ok, [get(rows[n]) for n in ok])
+        if fit:
+            a, b = fit
+            if b < 0:  # noise: nothing here gets cheaper with size; assume flat from the largest size
+                a, b = math.log(get(rows[ok[-1]]) or 1e-9), 0.0
+            out[name] = round(math.exp(a + b * math.log(target)), 2)
+            out[name + "_exponent"] = round(b, 2)
+    return out
+
+
+def run(args) -> Path:
+    """Run the scaling benchmark with the CLI ``args`` and write ``scaling.json``."""
+    started = time.perf_counter()
+    work = work_root(args.work)
+    rows: dict[int, dict] = {}
+    for n in sorted(args.sizes):
+        print(f"-- scaling: {n:,} chunks", file=sys.stderr, flush=True)
+        path = work / f"scale-{n}"
+        row: dict = {"build": _built(path, n, args.timeout)}
+        if "error" not in row["build"]:
+            serves = [_worker(["serve", str(path), str(n), str(args.queries)], args.timeout) for _ in range(args.repeats)]
+            good = [s for s in serves if s and "error" not in s]
+            if good:
+                row["serve"] = _median_serve(good)
+            else:
+                row["serve"] = serves[-1]
+        rows[n] = row
+        if "error" in row["build"] or "error" in row.get("serve", {}):
+            break  # bigger sizes would fail too; extrapolate them instead
+    results: dict = {"sizes": {str(n): r for n, r in rows.items()}}
+    measured = [n for n, r in rows.items() if "error" not in r["build"] and "error" not in r.get("serve", {"error": 1})]
+    for target in sorted(set(args.sizes) | {1_000_000}):
+        if measured and target > max(measured):
+            results.setdefault("extrapolated", {})[str(target)] = _extrapolate(rows, target)
+    params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
+    params["note"] = "synthetic text with random unit vectors written straight into Chroma; query embedding excluded"
+    return save("scaling", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)
+
+
+def _median_serve(runs: list[dict]) -> dict:
+    out = {k: statistics.median(r[k] for r in runs) for k in runs[0] if isinstance(runs[0][k], (int, float))}
+    out["stages_ms"] = {stage: median_of([r["stages_ms"][stage] for r in runs]) for stage in runs[0]["stages_ms"]}
+    out["runs"] = len(runs)
+    return out
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000], help="chunk counts (default 1000 10000 100000; add 1000000 to try it)")
+    p.add_argument("--queries", type=int, default=100, help="queries per serving process (default 100)")
+    p.add_argument("--repeats", type=int, default=3, help="serving processes per size; figures are medians (default 3)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build or serve process (default 3600)")

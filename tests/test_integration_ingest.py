@@ -1,0 +1,377 @@
+"""Ingest against the real parts: real Chroma (embedded and server) and the real embedder.
+
+Every test here runs on both store kinds through the ``workspace`` fixture.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from assistant.chunking import chunk_lines
+from assistant.errors import EmbedderMismatchError, StoreUnavailableError
+from assistant.loaders import load
+
+pytestmark = pytest.mark.slow
+
+
+# -- helpers -------------------------------------------------------------------
+def by_source(store) -> dict[str, list]:
+    out = defaultdict(list)
+    for c in store.all_chunks():
+        out[c.source].append(c)
+    return out
+
+
+def assert_index_matches_corpus(ws, settings=None) -> dict[str, list]:
+    """The index holds exactly the chunks the corpus files give now: one complete
+    set per file, for the file's current bytes, each an exact slice of the file."""
+    settings = settings or ws.settings()
+    store = ws.store()
+    chunks = store.all_chunks()
+    ids = [c.id for c in chunks]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    assert store.count() == len(chunks)
+    files = by_source(store)
+    for source, cs in files.items():
+        path = ws.corpus / source
+        assert path.is_file(), f"orphan chunks of deleted file {source}"
+        raw = path.read_bytes()
+        assert {c.file_hash for c in cs} == {hashlib.sha256(raw).hexdigest()}, f"stale chunks of {source}"
+        assert sorted(c.index for c in cs) == list(range(cs[0].n_chunks)), f"incomplete chunk set for {source}"
+        want = chunk_lines(load(path, source, 10**9).lines, source, hashlib.sha256(raw).hexdigest(), settings.chunk_tokens, settings.chunk_overlap)
+        assert sorted(ids_of(cs)) == sorted(ids_of(want))
+        if path.suffix in (".txt", ".md"):
+            text = raw.decode()
+            for c in cs:
+                assert text[c.start_char : c.end_char] == c.text
+                assert c.text.splitlines()[0] in text.splitlines()[c.start_line - 1]
+    return files
+
+
+def ids_of(chunks) -> list[str]:
+    return [c.id for c in chunks]
+
+
+def expected_total(ws, settings) -> int:
+    return sum(
+        len(chunk_lines(load(p, p.name, 10**9).lines, p.name, hashlib.sha256(p.read_bytes()).hexdigest(), settings.chunk_tokens, settings.chunk_overlap))
+        for p in ws.corpus.iterdir()
+        if not p.name.startswith(".")
+    )
+
+
+# -- incremental ingest -----------------------------------------------------------
+def test_incremental_ingest_counts_and_cleanup(workspace, counting):
+    ws = workspace
+    bot = ws.assistant(embedder=counting)
+
+    first = bot.ingest()
+    assert first.summary() == "5 added, 0 changed, 0 unchanged, 0 removed"
+    files = assert_index_matches_corpus(ws)
+    assert sorted(files) == sorted(p.name for p in ws.corpus.iterdir() if not p.name.startswith("."))
+    assert counting.texts == ws.store().count() == sum(f.chunks for f in first.files)
+    assert {f.source: f.chunks for f in first.files} == {s: len(cs) for s, cs in files.items()}
+
+    counting.texts = 0
+    again = bot.ingest()
+    assert again.summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
+    assert counting.texts == 0, "an unchanged corpus must embed nothing"
+
+    # A new process (fresh Assistant, nothing injected) must not even load the model.
+    from assistant.api import Assistant
+
+    cold = Assistant(ws.settings())
+    assert cold.ingest().summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
+    assert cold._embedder is None, "an unchanged re-ingest loaded the embedding model"
+
+    old_002 = {c.id for c in files["002_1d73cbb23efaf534.txt"]}
+    ws.write("new_notes.md", "# Notes\n\nThe Zorblax charger delivers 350 kW.\nIt was announced in Oslo.\n")
+    with (ws.corpus / "002_1d73cbb23efaf534.txt").open("a") as fh:
+        fh.write("\nA late correction: the premium target was restated by the company in May.\n")
+    (ws.corpus / "004_bf494e688fbae5b2.txt").unlink()
+
+    counting.texts = 0
+    third = bot.ingest()
+    assert third.summary() == "1 added, 1 changed, 3 unchanged, 1 removed"
+    status = {f.source: f.status for f in third.files}
+    assert status["new_notes.md"] == "added"
+    assert status["002_1d73cbb23efaf534.txt"] == "changed"
+    assert status["004_bf494e688fbae5b2.txt"] == "removed"
+    assert counting.texts == third.chunks_written, "only new and changed files are embedded"
+
+    files = assert_index_matches_corpus(ws)
+    assert "004_bf494e688fbae5b2.txt" not in files
+    assert not old_002 & {c.id for c in files["002_1d73cbb23efaf534.txt"]}, "old chunks of a changed file remain"
+    assert any("late correction" in c.text for c in files["002_1d73cbb23efaf534.txt"])
+    assert ws.store().count() == sum(len(cs) for cs in files.values())
+
+    counting.texts = 0
+    assert bot.ingest().summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
+    assert counting.texts == 0
+
+
+def test_dry_run_writes_nothing(workspace, counting):
+    ws = workspace
+    bot = ws.assistant(embedder=counting)
+    dry = bot.ingest(dry_run=True)
+    assert dry.count("added") == 5
+    assert counting.texts == 0
+    assert ws.store().count() == 0
+    bot.ingest()
+    ws.write("extra.txt", "One more line about the Quuxotron.\n")
+    dry = bot.ingest(dry_run=True)
+    assert dry.summary() == "1 added, 0 changed, 5 unchanged, 0 removed"
+    assert "extra.txt" not in by_source(ws.store())
+
+
+# -- bad files ------------------------------------------------------------------
+def minimal_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose text layer holds ``lines`` (Helvetica, one per line)."""
+    esc = lambda s: s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")  # noqa: E731
+    content = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join(f"({esc(s)}) Tj T*" for s in lines) + " ET"
+    objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+BAD_FILES = {
+    "empty.txt": (b"", "empty"),
+    "blob.txt": (bytes(range(256)) * 8, "binary"),
+    "latin1.txt": ("Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9 about Xiaomi.\n".encode("latin-1"), "utf-8"),
+    "report.docx": (b"PK\x03\x04" + os.urandom(200), "unsupported"),
+    "broken.pdf": (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage without xref", "pdf"),
+    "scan.pdf": (minimal_pdf([]), "no text layer"),
+}
+
+
+def test_bad_file_mix(workspace, counting):
+    ws = workspace
+    bot = ws.assistant(embedder=counting)
+    bot.ingest()
+    before = by_source(ws.store())
+
+    for name, (data, _) in BAD_FILES.items():
+        ws.write(name, data)
+    ws.write("good.md", "# Field notes\n\nThe Quuxotron prototype weighs 1,234 kg.\n\nIt was shown in Lisbon.\n")
+    ws.write(
+        "page.html",
+        "<html><head><title>T</title><style>body{color:red}</style><script>var secret='pwned';</script></head>"
+        "<body><h1>Factory news</h1><p>The Blorpton plant opened in 2031.</p>"
+        "<script>alert('xss')</script><!-- hidden comment --></body></html>",
+    )
+    ws.write("paper.pdf", minimal_pdf(["The Frobnitz sensor was invented in 1999.", "It measures humidity."]))
+    # A file indexed before that turns unreadable keeps its previous chunks.
+    broken_article = "003_9de4892e83e3c109.txt"
+    ws.write(broken_article, (ws.corpus / broken_article).read_bytes() + b"\n\xff\xfe broken tail\n")
+
+    report = bot.ingest()
+    status = {f.source: f for f in report.files}
+    for name, (_, why) in BAD_FILES.items():
+        assert status[name].status == "skipped", name
+        assert why in status[name].reason.lower(), (name, status[name].reason)
+    assert status[broken_article].status == "skipped"
+    assert "kept" in status[broken_article].reason
+    for name in ("good.md", "page.html", "paper.pdf"):
+        assert status[name].status == "added", (name, status[name].reason)
+        assert status[name].chunks >= 1
+    assert report.count("unchanged") == 4
+
+    after = by_source(ws.store())
+    assert set(after) == set(before) | {"good.md", "page.html", "paper.pdf"}
+    for source, cs in before.items():  # the existing index is intact
+        assert sorted(ids_of(after[source])) == sorted(ids_of(cs))
+    html = " ".join(c.text for c in after["page.html"])
+    assert "Blorpton plant opened in 2031" in html and "Factory news" in html
+    assert "alert" not in html and "secret" not in html and "color:red" not in html and "hidden comment" not in html
+    pdf = " ".join(c.text for c in after["paper.pdf"])
+    assert "Frobnitz sensor was invented in 1999" in pdf
+
+    # The new files are searchable.
+    ans = bot.ask("What year was the Frobnitz sensor invented?")
+    assert not ans.refused and "1999" in ans.text
+    assert ans.citations and ans.citations[0].source == "paper.pdf"
+
+
+# -- embedder mismatch ---------------------------------------------------------------
+def test_embedder_mismatch_names_rebuild_and_rebuild_fixes_it(workspace, embedder):
+    ws = workspace
+    ws.assistant().ingest()
+    other = ws.assistant(embed_model="sentence-transformers/some-other-model")
+    with pytest.raises(EmbedderMismatchError) as err:
+        other.ingest()
+    msg = err.value.user_message()
+    assert "--rebuild" in msg and "all-MiniLM-L6-v2" in msg and "some-other-model" in msg
+    with pytest.raises(EmbedderMismatchError):
+        other.ask("When was Xiaomi founded?")
+
+    # The mismatch is found without loading the configured model (here it does not even exist).
+    from assistant.api import Assistant
+
+    cold = Assistant(ws.settings(embed_model="/nonexistent/model"))
+    with pytest.raises(EmbedderMismatchError):
+        cold.ingest()
+    assert cold._embedder is None
+
+    report = other.ingest(rebuild=True)
+    assert report.summary() == "5 added, 0 changed, 0 unchanged, 0 removed"
+    assert other.store.col.metadata["embedder"] == "local:sentence-transformers/some-other-model"
+    assert other.ingest().summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
+    with pytest.raises(EmbedderMismatchError):
+        ws.assistant().ingest()
+
+
+# -- Chroma server mode ------------------------------------------------------------
+@pytest.mark.parametrize("store_kind", ["http"], indirect=True)
+def test_chroma_url_puts_the_index_on_the_server(workspace, chroma_server):
+    import chromadb
+    from urllib.parse import urlparse
+
+    from assistant.settings import Settings
+
+    ws = workspace
+    assert Settings.load(env={"ASSISTANT_CHROMA_URL": chroma_server}).chroma_url == chroma_server
+    report = ws.assistant().ingest()
+    u = urlparse(chroma_server)
+    raw = chromadb.HttpClient(host=u.hostname, port=u.port).get_collection(ws.collection)
+    assert raw.count() == sum(f.chunks for f in report.files) > 0
+    assert not (ws.index / "chroma.sqlite3").exists(), "server mode must not write the embedded index"
+
+
+def test_unreachable_chroma_server_is_a_named_error(tmp_path, embedder, closed_url):
+    from assistant.api import Assistant
+    from assistant.settings import Settings
+
+    s = Settings.from_mapping({"corpus_dir": tmp_path, "index_dir": tmp_path / "i", "chroma_url": closed_url})
+    with pytest.raises(StoreUnavailableError) as err:
+        Assistant(s, embedder=embedder).ingest()
+    assert "127.0.0.1" in err.value.user_message() and "chroma" in err.value.user_message().lower()
+
+
+def test_fingerprint_sees_every_write(workspace, embedder):
+    """Same ids and same count, new text: the old count+last-id heuristic missed this."""
+    ws = workspace
+    ws.assistant().ingest()
+    reader, writer = ws.store(), ws.store()
+    fp0 = reader.fingerprint()
+    assert fp0 == reader.fingerprint(), "no write, no change"
+    c = writer.all_chunks()[0]
+    from dataclasses import replace
+
+    changed = replace(c, text=c.text + " Quuxotron.")
+    writer.upsert([changed], [embedder.get_text_embedding(changed.text)])
+    fp1 = reader.fingerprint()
+    assert fp1 != fp0 and fp1[2] == fp0[2]
+    writer.delete(["no-such-id"])
+    assert reader.fingerprint() != fp1
+    writer.reset()
+    assert reader.fingerprint() != fp1
+    # The dropped collection does not break the reader: it reopens the new one.
+    ws.assistant().ingest()
+    assert reader.count() == writer.count() > 0
+
+
+# -- an ingest killed halfway --------------------------------------------------------
+# One short sentence per line and chunks too small to hold two: one chunk per
+# line, tiny to embed. Ingest embeds and writes 256 chunks per round, so a
+# corpus of several hundred chunks is written in several rounds.
+SMALL_CHUNKS = {"ASSISTANT_CHUNK_TOKENS": "24", "ASSISTANT_CHUNK_OVERLAP": "0"}
+N_FILES = 40
+
+
+def synthetic_corpus(ws, version: int) -> None:
+    """N_FILES files of 14 + version lines: version 2 has one more chunk per file."""
+    for p in ws.corpus.iterdir():
+        p.unlink()
+    for i in range(N_FILES):
+        lines = [f"Unit {i * 100 + j} of report {i} passed check {j} in round {version}." for j in range(14 + version)]
+        ws.write(f"doc_{i:03d}.txt", "\n".join(lines) + "\n")
+
+
+def run_until(ws, predicate, timeout: float = 300) -> bool:
+    """Start `assistant ingest`, SIGKILL it as soon as ``predicate(store)`` holds.
+
+    Returns False if the run finished before the predicate was ever seen."""
+    store = ws.store()
+    proc = subprocess.Popen(ws.cli_args("ingest"), cwd=ws.root, env=ws.env(**SMALL_CHUNKS),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if predicate(store):
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
+                return True
+            time.sleep(0.05)
+        assert proc.poll() is not None, "ingest did not finish in time"
+        assert proc.returncode == 0, proc.stderr.read().decode()[-2000:]
+        return False
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def complete_versions(store) -> dict[str, set[str]]:
+    """Per source, the file hashes for which the store holds a complete chunk set."""
+    out = {}
+    for source, entry in store.manifest().items():
+        out[source] = {h for h, ids in entry["ids"].items() if len(ids) == entry["n_chunks"][h]}
+    return out
+
+
+def test_killed_ingest_is_completed_by_the_next_run(workspace):
+    ws = workspace
+    settings = ws.settings(chunk_tokens=24, chunk_overlap=0)
+    synthetic_corpus(ws, version=1)
+    total = expected_total(ws, settings)
+    assert total == N_FILES * 15 > 2 * 256, "the corpus must need several write rounds"
+
+    # 1. A first ingest, killed after some but not all chunks were written.
+    killed = run_until(ws, lambda st: 0 < st.count() < total)
+    assert killed, "ingest finished before it could be killed halfway"
+    assert 0 < ws.store().count() < total
+    done = ws.cli("ingest", "--json", env=ws.env(**SMALL_CHUNKS))
+    assert done.returncode == 0, done.stderr
+    statuses = [f["status"] for f in json.loads(done.stdout)["files"]]
+    assert 1 <= statuses.count("unchanged") < N_FILES  # what the killed run finished is kept
+    assert set(statuses) <= {"added", "changed", "unchanged"}
+    assert_index_matches_corpus(ws, settings)
+    assert ws.store().count() == total
+
+    # 2. Every file changes (one more chunk each); the re-ingest is killed partway.
+    old = {s: next(iter(v)) for s, v in complete_versions(ws.store()).items()}
+    synthetic_corpus(ws, version=2)
+    total2 = expected_total(ws, settings)
+    assert total2 == total + N_FILES
+    killed = run_until(ws, lambda st: st.count() not in (total, total2))
+    assert killed, "re-ingest finished before it could be killed partway"
+    versions = complete_versions(ws.store())
+    assert set(versions) == set(old), "a killed run lost a file"
+    assert all(versions.values()), "a killed run left a file without one complete version"
+    assert any(v != {old[s]} for s, v in versions.items()), "the killed run wrote nothing new"
+    done = ws.cli("ingest", env=ws.env(**SMALL_CHUNKS))
+    assert done.returncode == 0, done.stderr
+    assert_index_matches_corpus(ws, settings)
+    assert ws.store().count() == total2

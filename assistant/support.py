@@ -61,7 +61,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         st = set(terms(sp.text))
         cov = sum(w for t, w in weights.items() if t in st) / total
         bonus = _type_bonus(question, sp.text) + 0.03 * (1.0 / (1 + i))
-        out.append(ScoredSpan(sp, i, sim, cov, 0.55 * sim + 0.45 * cov + bonus))
+        out.append(ScoredSpan(sp, i, sim, cov, 0.4 * sim + 0.6 * cov + bonus))
     out.sort(key=lambda s: -s.score)
     return out
 
@@ -154,6 +154,11 @@ class _SentenceVectors:
                     lru.popitem(last=False)
         return np.stack([have[t] for t in texts])
 
+    def clear(self) -> None:
+        with self._lock:
+            for lru in self._by_embedder.values():
+                lru.clear()
+
     def _lru(self, embedder) -> OrderedDict[str, np.ndarray]:
         # Embedders (pydantic models) are not hashable: key by id, and drop the
         # entry when the embedder is collected so a reused id starts empty.
@@ -169,6 +174,11 @@ class _SentenceVectors:
 
 
 _SENTENCES = _SentenceVectors()
+
+
+def clear_sentence_cache() -> None:
+    """Forget cached sentence vectors (the latency benchmark times cold scoring with it)."""
+    _SENTENCES.clear()
 
 
 def select_sentences(question: str, scored: list[ScoredSpan], limit: int = 3, floor: float = 0.75) -> list[ScoredSpan]:

@@ -61,7 +61,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         st = set(terms(sp.text))
         cov = sum(w for t, w in weights.items() if t in st) / total
         bonus = _type_bonus(question, sp.text) + 0.03 * (1.0 / (1 + i))
-        out.append(ScoredSpan(sp, i, sim, cov, 0.4 * sim + 0.6 * cov + bonus))
+        out.append(ScoredSpan(sp, i, sim, cov, 0.45 * sim + 0.55 * cov + bonus))
     out.sort(key=lambda s: -s.score)
     return out
 

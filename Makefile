@@ -8,6 +8,8 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
+# glibc grows one malloc arena per Gradio worker thread; two keeps a long-running server flat (see soak).
+export MALLOC_ARENA_MAX := 2
 
 .PHONY: install run index test test-fast eval eval-external eval-baseline bench soak clean
 

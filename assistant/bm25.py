@@ -14,41 +14,52 @@ class BM25:
     """Okapi BM25 with an inverted index; scoring touches only matching postings.
 
     A term's contribution to a document's score does not depend on the query,
-    so it is computed once at build time and stored per posting in numpy
-    arrays: a search is a few vector additions, and the index costs about
-    8 bytes per posting instead of a Python tuple each.
+    so it is computed once at build time. Postings live in two flat numpy
+    arrays grouped by term (document ids, contributions), so a search is a
+    few vector additions and the index costs 8 bytes per posting rather
+    than a Python tuple each.
     """
 
     def __init__(self, texts: list[str], k1: float = 1.2, b: float = 0.75):
         self.k1, self.b = k1, b
         self.n = len(texts)
-        docs: dict[str, array] = defaultdict(lambda: array("i"))
-        freqs: dict[str, array] = defaultdict(lambda: array("i"))
-        lengths = np.zeros(self.n, dtype=np.float64)
+        vocab: dict[str, int] = {}
         stems: dict[str, str] = {}  # token -> term ("" for a stopword): most tokens repeat
+        term_ids, doc_ids, freqs = array("i"), array("i"), array("i")
+        lengths = np.zeros(self.n, dtype=np.float64)
         for i, text in enumerate(texts):
             tf = Counter(_terms(text, stems))
             lengths[i] = sum(tf.values())
-            for t, c in tf.items():
-                docs[t].append(i)
-                freqs[t].append(c)
+            term_ids.extend([vocab.setdefault(t, len(vocab)) for t in tf])
+            freqs.extend(tf.values())
+            doc_ids.extend([i] * len(tf))
+        terms_ = np.frombuffer(term_ids, dtype=np.int32)
+        order = np.argsort(terms_, kind="stable")  # group by term, documents in order
+        docs = np.frombuffer(doc_ids, dtype=np.int32)[order]
+        tf_ = np.frombuffer(freqs, dtype=np.int32)[order].astype(np.float32)
+        df = np.bincount(terms_, minlength=len(vocab))
+        del terms_, order
         self.avgdl = float(lengths.mean()) if self.n else 0.0
-        norm = k1 * (1 - b + b * lengths / (self.avgdl or 1.0))
-        self.idf: dict[str, float] = {}
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for t, ids in docs.items():
-            idx = np.frombuffer(ids, dtype=np.int32)
-            tf = np.frombuffer(freqs[t], dtype=np.int32).astype(np.float64)
-            idf = math.log(1 + (self.n - len(idx) + 0.5) / (len(idx) + 0.5))
-            self.idf[t] = idf
-            self._postings[t] = (idx.copy(), (idf * tf * (k1 + 1) / (tf + norm[idx])).astype(np.float32))
+        norm = (k1 * (1 - b + b * lengths / (self.avgdl or 1.0))).astype(np.float32)
+        self._idf = np.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        self._vocab = vocab
+        self._start = np.concatenate([[0], np.cumsum(df)])
+        self._docs = docs
+        self._contrib = (np.repeat(self._idf.astype(np.float32), df) * tf_ * (k1 + 1) / (tf_ + norm[docs])).astype(np.float32)
+
+    def _postings(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        j = self._vocab.get(term)
+        if j is None:
+            return None
+        s, e = self._start[j], self._start[j + 1]
+        return self._docs[s:e], self._contrib[s:e]
 
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
         """Top ``n`` (document index, score) pairs with a positive score, best first.
 
         Ties are broken by document order, so results are deterministic.
         """
-        hits = [self._postings[t] for t in set(terms(query)) if t in self._postings]
+        hits = [p for p in map(self._postings, set(terms(query))) if p is not None]
         if not hits or n <= 0:
             return []
         if len(hits) == 1:
@@ -67,7 +78,8 @@ class BM25:
 
     def idf_of(self, term: str) -> float:
         """IDF of a (stemmed) term; unseen terms get the maximum possible."""
-        return self.idf.get(term, math.log(1 + (self.n + 0.5) / 0.5))
+        j = self._vocab.get(term)
+        return float(self._idf[j]) if j is not None else math.log(1 + (self.n + 0.5) / 0.5)
 
 
 def _terms(text: str, stems: dict[str, str]) -> list[str]:

@@ -75,6 +75,10 @@ def ingest(
     if rebuild and not dry_run:
         store.reset()
     manifest = {} if (rebuild and dry_run) else store.manifest()
+    # Chunk ids do not encode the chunk size, so a changed size or overlap
+    # must re-chunk every file; the setting is recorded once a run completes.
+    chunking = f"{settings.chunk_tokens}/{settings.chunk_overlap}"
+    rechunk = bool(manifest) and store.info("chunking", chunking) != chunking
     writer = _Writer(store, embedder)
     max_bytes = int(settings.max_file_mb * 1_000_000)
     present: set[str] = set()
@@ -83,7 +87,7 @@ def ingest(
             progress(done - 1, len(files), source)
         present.add(source)
         report.files.append(
-            _one_file(path, source, manifest.get(source), settings, writer, max_bytes, dry_run)
+            _one_file(path, source, manifest.get(source), settings, writer, max_bytes, dry_run, rechunk)
         )
     unlisted = tuple(s for s in present if s.endswith("/"))  # folders discover() could not read
     for source in sorted(set(manifest) - present):
@@ -95,6 +99,8 @@ def ingest(
         report.files.append(FileResult(source, "removed", chunks=len(ids)))
     if not dry_run:
         writer.flush()
+        if store.info("chunking") != chunking:
+            store.set_info(chunking=chunking)
     if progress:
         progress(len(files), len(files), "")
     report.seconds = time.perf_counter() - t0
@@ -102,7 +108,8 @@ def ingest(
     return report
 
 
-def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, writer: _Writer, max_bytes: int, dry_run: bool) -> FileResult:
+def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, writer: _Writer, max_bytes: int,
+              dry_run: bool, rechunk: bool = False) -> FileResult:
     try:
         digest = file_hash(path)
     except SkipFile as e:
@@ -115,11 +122,13 @@ def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, w
         return FileResult(source, "skipped", reason=_kept(f"cannot read file ({e.strerror or e})", entry))
     stored = (entry or {}).get("ids", {})
     expected = (entry or {}).get("n_chunks", {})
-    complete = digest in stored and len(stored[digest]) == expected.get(digest)
+    complete = not rechunk and digest in stored and len(stored[digest]) == expected.get(digest)
     others = [i for h, ids in stored.items() if h != digest for i in ids]
     if complete and not others:
         return FileResult(source, "unchanged", chunks=len(stored[digest]))
-    status = "changed" if entry else "added"
+    # Only a complete earlier version makes this a change; a partial one is
+    # what a killed first ingest left behind.
+    status = "changed" if any(len(ids) == expected.get(h) for h, ids in stored.items()) else "added"
     if complete:  # a previous run wrote the new version but died before cleaning up
         if not dry_run:
             writer.add([], others)
@@ -130,13 +139,14 @@ def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, w
         loaded = load(path, source, max_bytes)
     except SkipFile as e:
         return FileResult(source, "skipped", reason=_kept(str(e), entry))
-    if loaded.file_hash != digest:  # the file changed between hashing and reading
-        digest = loaded.file_hash
-        others = [i for h, ids in stored.items() if h != digest for i in ids]
+    digest = loaded.file_hash  # the file may have changed since it was hashed
     chunks = chunk_lines(loaded.lines, source, digest, settings.chunk_tokens, settings.chunk_overlap)
     if not chunks:
         return FileResult(source, "skipped", reason=_kept("no text content", entry))
-    writer.add(chunks, others)
+    # Everything stored for this file that the new chunks do not overwrite is
+    # stale: older versions, and extra chunks of a differently chunked one.
+    fresh = {c.id for c in chunks}
+    writer.add(chunks, [i for ids in stored.values() for i in ids if i not in fresh])
     return FileResult(source, status, chunks=len(chunks))
 
 

@@ -149,12 +149,21 @@ class Store:
             if ids:
                 self._bump()
 
-    def _bump(self) -> None:
+    def info(self, key: str, default: Any = None) -> Any:
+        """A value recorded in the collection's metadata (e.g. how it was chunked)."""
+        return (self.col.metadata or {}).get(key, default)
+
+    def set_info(self, **values: str | int | float) -> None:
+        """Record values in the collection's metadata."""
+        self._bump(**values)
+
+    def _bump(self, **extra: Any) -> None:
         """Give the collection a new generation token (see :meth:`fingerprint`)."""
         # modify() replaces the whole metadata and refuses hnsw:* keys (the
         # distance lives on in the collection's configuration), so write back
         # our own keys with the new token.
         meta = {k: v for k, v in (self.col.metadata or {}).items() if not k.startswith("hnsw:")}
+        meta.update(extra)
         meta[_GENERATION] = uuid.uuid4().hex
         try:
             self.col.modify(metadata=meta)

@@ -41,11 +41,15 @@ def _stages(t: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def _round(bot, base_retriever, questions, desc: str) -> dict:
+def _round(bot, base_retriever, questions, desc: str, cold: bool) -> dict:
+    from assistant.support import clear_sentence_cache
+
     ours: dict[str, list[float]] = defaultdict(list)
     base: list[float] = []
     refused = 0
     for q, history in bar(questions, desc=desc, unit="q"):
+        if cold:
+            clear_sentence_cache()
         ans = bot.ask(q, history)
         refused += ans.refused
         for k, v in _stages(ans.timings).items():
@@ -71,7 +75,7 @@ def _summarise(rounds: list[dict]) -> dict:
     return out
 
 
-def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warmup: int) -> dict:
+def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warmup: int, cold: bool = False) -> dict:
     from .baseline import retrieval_baseline
 
     bot = ensure_index(corpus, index, embedder)
@@ -83,9 +87,9 @@ def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets:
     for q, h in question_sets[0][:warmup]:  # load models, build BM25, fill caches of both sides
         bot.ask(q, h)
         retriever.retrieve(q)
-    rounds = [_round(bot, retriever, qs, f"{name}/{backend} round {i + 1}") for i, qs in enumerate(question_sets)]
+    rounds = [_round(bot, retriever, qs, f"{name}/{backend} round {i + 1}", cold) for i, qs in enumerate(question_sets)]
     out = _summarise(rounds)
-    out.update(chunks=bot.store.count(), questions=len(question_sets[0]), rounds=len(rounds), backend=backend)
+    out.update(chunks=bot.store.count(), questions=len(question_sets[0]), rounds=len(rounds), backend=backend, cold_support=cold)
     if backend != "extractive":
         out["baseline_query_engine"] = _baseline_generation(index_obj, bot, [q for q, _ in question_sets[0]])
     return out
@@ -120,6 +124,10 @@ def run(args) -> Path:
     results["corpus/extractive"] = _bench_corpus(
         "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", args.warmup
     )
+    if args.cold_support:  # the same questions with the sentence-vector cache emptied before each
+        results["corpus/extractive-cold"] = _bench_corpus(
+            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", 0, cold=True
+        )
     for n in args.chunks:
         corpus, info = synthetic_corpus(work, n)
         # Fresh questions per round (and for the warm-up): cold caches, like new questions.
@@ -142,6 +150,8 @@ def add_arguments(p) -> None:
     p.add_argument("--questions", type=int, default=40, help="questions per round (default 40)")
     p.add_argument("--repeats", type=int, default=3, help="rounds; figures are medians over rounds (default 3)")
     p.add_argument("--warmup", type=int, default=3, help="unmeasured questions first (default 3)")
+    p.add_argument("--no-cold-support", dest="cold_support", action="store_false",
+                   help="skip the corpus run with the sentence-vector cache emptied before each question")
     p.add_argument("--torch-threads", type=int, help="set torch's intra-op threads in this process (default: leave torch's choice)")
     p.add_argument("--backends", nargs="*", default=["extractive", "local"], choices=["extractive", "local"])
     p.add_argument("--local-questions", type=int, default=8, help="questions for the local LLM backend (default 8)")

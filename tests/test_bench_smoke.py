@@ -57,7 +57,7 @@ def test_statistics_helpers():
 @pytest.mark.slow
 def test_latency_smoke(dirs):
     res = run_bench(dirs, "latency", "--chunks", "30", "--questions", "2", "--repeats", "1", "--warmup", "0", "--backends", "extractive")
-    assert set(res) == {"corpus/extractive", "synthetic-30/extractive"}
+    assert set(res) == {"corpus/extractive", "corpus/extractive-cold", "synthetic-30/extractive"}
     for r in res.values():
         for stage in ("embed", "refresh", "dense", "bm25", "fusion", "retrieval", "support", "total"):
             assert is_ms(r["stages"][stage]["p50"]) and is_ms(r["stages"][stage]["p95"]), stage

@@ -284,6 +284,7 @@ def test_50mb_file_is_skipped_without_reading_it_whole(indexed):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+    print(f"peak traced allocation during ingest next to a 50 MB file: {peak / 1e6:.2f} MB")
     check_contract(bot, corpus, before, rep, {"huge.txt": "file too large (50.0 MB > 20 MB limit"})
     assert peak < 12_000_000, f"ingest allocated {peak / 1e6:.1f} MB at peak next to a 50 MB file"
 

@@ -131,6 +131,7 @@ def gemma(ingested, local_generator):
 @pytest.mark.parametrize("question,fact,source", FACTS[:3])
 def test_local_model_answers_are_checked_and_cited(gemma, ingested, question, fact, source):
     ans = gemma.ask(question)
+    print(f"\n[local] {question!r} -> {ans.backend}: {ans.text[:160]!r} notes={ans.notes}")
     # The 270M model's draft is kept only if every statement is backed by the
     # passages; otherwise the answer is the extractive one, marked as such.
     assert ans.backend in ("local", "extractive-fallback"), ans.backend

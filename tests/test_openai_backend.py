@@ -42,6 +42,7 @@ def test_openai_backend_answers_through_the_server(remote, ingested, question, f
     deltas = list(stream)
     ans = stream.answer
     assert remote.generator.name == "openai"
+    print(f"\n[openai] {question!r} -> {ans.backend}: {ans.text[:160]!r} notes={ans.notes}")
     # The server really generated: its first token was timed and text streamed.
     assert "first_token" in ans.timings and len(deltas) > 1
     assert not any("unreachable" in n or "did not answer" in n for n in ans.notes), ans.notes
@@ -56,6 +57,16 @@ def test_openai_backend_answers_through_the_server(remote, ingested, question, f
         assert fact in ans.text
     check_citations(ans, ingested.corpus)
     assert any(c.source == source for c in ans.citations)
+
+
+def test_openai_backend_unchecked_draft_keeps_the_servers_text_and_cites(remote, ingested):
+    """With the check off, the server's own words are the answer, with checked [n] citations."""
+    raw = remote.with_settings(answer_check=False)
+    ans = raw.ask("What year was Xiaomi founded?")
+    assert ans.backend == "openai" and not ans.notes
+    assert "first_token" in ans.timings and ans.tokens_out > 0
+    check_citations(ans, ingested.corpus)
+    assert all(1 <= c.n <= len(ans.citations) for c in ans.citations)
 
 
 def test_openai_backend_refuses_unanswerable_without_calling_the_model(remote):

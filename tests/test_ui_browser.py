@@ -176,6 +176,7 @@ def test_answer_streams_cites_and_opens_the_source_panel(page):
 
     page.click("#dc-theme")
     page.wait_for_function("document.body.classList.contains('dark')")
+    page.wait_for_timeout(500)  # let colour transitions finish
     _shot(page, "answer-dark")
     page.click("#dc-theme")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -243,6 +244,10 @@ def test_second_tab_has_its_own_history_settings_and_no_script_runs(page, browse
     other.click("#dc-apply")
     other.wait_for_function("document.querySelector('#dc-settings-status').innerText.includes('backend extractive')")
     _tab(other, "Chat")
+    other.locator("#dc-chat button:has-text('When was Xiaomi founded?')").click()  # an example question
+    other.wait_for_selector("#dc-chat .dc-answer:not(.dc-streaming)", timeout=ANSWER_WAIT_MS)
+    assert "2010" in other.inner_text("#dc-chat .dc-answer .dc-body")
+    _clear(other)
     ans = _ask(other, "What colour is the glass harbour beacon painted?")
     body = ans.locator(".dc-body").inner_text()
     assert "teal" in body and "<script>" in body  # the markup shows as text

@@ -238,8 +238,19 @@ def test_stop_marks_the_answer_and_the_stream_ends():
     next(gen), next(gen)
     msgs, s2 = cb.stop(s)
     assert "Stopped" in msgs[-1]["content"] and s.turns[-1].stopped
-    assert list(gen) == []  # the generator notices and yields nothing more
+    rest = list(gen)  # the running answer notices after its current step
+    assert len(rest) == 1 and "Stopped" in rest[0][0][-1]["content"]
     assert s.history() == []
+
+
+def test_clear_while_answering_ends_the_answer_with_an_empty_chat():
+    ctx = _ctx()
+    s = Session()
+    gen = cb.respond(ctx, "a long question", s)
+    next(gen), next(gen)
+    cb.clear(s)
+    rest = list(gen)
+    assert rest[-1][0] == [] and rest[-1][1].turns == []
 
 
 def test_retry_asks_the_last_question_again_in_place():
@@ -259,6 +270,7 @@ def test_clear_forgets_the_conversation_but_keeps_settings():
     _last(cb.respond(ctx, "q", s))
     msgs, fresh, panel = cb.clear(s)
     assert msgs == [] and fresh.turns == [] and fresh.overrides == {"top_k": 2}
+    assert fresh is s  # in place, so an answer still running sees it
     assert panel == render.SOURCE_PLACEHOLDER
 
 
@@ -385,3 +397,30 @@ def test_source_context_reads_the_lines_around_a_citation(real_ctx):
     assert real_ctx.bot.source_context("moss.txt", 9, 9) is None
     (real_ctx.settings.corpus_dir / "moss.txt").write_text("changed\n", encoding="utf-8")
     assert real_ctx.bot.source_context("moss.txt", 1, 1) is None  # line numbers would be wrong now
+
+
+def test_errors_name_the_fix_in_ui_terms():
+    msg = cb.friendly(EmptyIndexError("The index is empty."))
+    assert msg.startswith("The index is empty.") and "Documents tab" in msg
+
+
+# -- launching ------------------------------------------------------------------------
+def test_launch_binds_to_loopback_and_uses_auth_only_when_set():
+    from assistant.ui.app import launch_options
+
+    opts = launch_options(Settings())
+    assert opts["server_name"] == "127.0.0.1" and opts["auth"] is None
+    opts = launch_options(Settings().replace(auth="ann:s3cret:with-colon", max_file_mb=5, host="0.0.0.0"))
+    assert opts["auth"] == ("ann", "s3cret:with-colon") and opts["server_name"] == "0.0.0.0"
+    assert opts["max_file_size"] == 5_000_000 and opts["js"] and opts["css"]
+
+
+def test_the_app_builds_with_its_controls(real_ctx):
+    from assistant.ui.app import build
+
+    demo = build(real_ctx.bot)
+    ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
+    for wanted in ("dc-chat", "dc-input", "dc-send", "dc-stop", "dc-retry", "dc-clear", "dc-copy-last",
+                   "dc-source", "dc-upload", "dc-reindex", "dc-remove", "dc-backend", "dc-model", "dc-topk",
+                   "dc-check", "dc-cite-box", "dc-cite-go"):
+        assert wanted in ids, wanted

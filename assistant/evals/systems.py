@@ -55,10 +55,11 @@ def _passage_text(c: Citation, passages: Iterable[Passage]) -> str:
 
 
 def run_all(system: System, items: list[EvalItem], desc: str = "eval") -> list[Outcome]:
-    """Run ``system`` on every item with a progress bar (shown on a terminal, for runs of 10+ items)."""
+    """Run ``system`` on every item with a progress bar on stderr (for runs of 10+ items)."""
     from tqdm import tqdm
 
     out = []
-    for item in tqdm(items, desc=desc, unit="q", leave=False, disable=None if len(items) >= 10 else True):
+    # Shown in logs too (not only on a terminal): long runs need a sign of life.
+    for item in tqdm(items, desc=desc, unit="q", leave=False, mininterval=5, disable=len(items) < 10):
         out.append(system(item))
     return out

@@ -130,9 +130,10 @@ def build(bot, report: IngestReport | None = None):
         ]
         for ev in asks:
             ev.then(lambda sess: cb.settings_status(ctx, sess), [session], settings_note, show_progress="hidden")
-        stop.click(cb.stop, [session], [chatbot, session], cancels=asks, show_progress="hidden")
-        clear_btn.click(cb.clear, [session], [chatbot, session, source], cancels=asks, show_progress="hidden")
-        chatbot.clear(cb.clear, [session], [chatbot, session, source], cancels=asks, show_progress="hidden")
+        # Stop and Clear are cooperative (see callbacks.stop): no `cancels=` here.
+        stop.click(cb.stop, [session], [chatbot, session], show_progress="hidden")
+        clear_btn.click(cb.clear, [session], [chatbot, session, source], show_progress="hidden")
+        chatbot.clear(cb.clear, [session], [chatbot, session, source], show_progress="hidden")
         copy_btn.click(None, js="() => window.dcCopyLast && window.dcCopyLast()")
         theme_btn.click(None, js="() => window.dcToggleTheme && window.dcToggleTheme()")
         cite_go.click(lambda ref, sess: cb.show_source(ctx, ref, sess), [cite_box, session], source,

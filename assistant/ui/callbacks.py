@@ -51,10 +51,20 @@ class Context:
         return self.pool.base.settings
 
 
+# Fixes phrased for the browser where the library's point at the command line.
+_UI_FIXES = {
+    "empty_index": "add documents in the Documents tab (or put files in the corpus folder and press Re-index).",
+    "empty_corpus": "add documents in the Documents tab (or put files in the corpus folder and press Re-index).",
+    "llm_unavailable": "start the model server, or pick the extractive backend in the Settings tab.",
+    "llm_timeout": "try again, pick a smaller model, or pick the extractive backend in the Settings tab.",
+}
+
+
 def friendly(e: BaseException) -> str:
     """The one line a user sees for an error."""
     if isinstance(e, AssistantError):
-        return e.user_message()
+        fix = _UI_FIXES.get(e.code)
+        return f"{e.message} Fix: {fix}" if fix else e.user_message()
     log.exception("unexpected error in the UI")
     return f"Unexpected error ({type(e).__name__}); the details are in the server log. Fix: try again, or restart the app."
 
@@ -79,8 +89,8 @@ def respond(ctx: Context, question: str, session: Session) -> Iterator[ChatUpdat
                 if delta is None:
                     turn.answer = stream.answer
                     break
-            if turn.stopped:  # the tab pressed Stop; the queue drops us soon
-                return
+            if turn.stopped:  # Stop or Clear was pressed: end here, showing what the tab now holds
+                break
             turn.text += delta
             yield session.messages(), session, ""
     except Exception as e:  # noqa: BLE001 - every failure becomes a chat message
@@ -98,16 +108,23 @@ def retry(ctx: Context, session: Session) -> Iterator[ChatUpdate]:
 
 
 def stop(session: Session) -> tuple[list[dict], Session]:
-    """Mark the answer being written as stopped (the queue cancels the generator)."""
+    """Stop the answer being written.
+
+    Cooperative, not a queue cancel: :func:`respond` shares this session
+    object and ends after its current step (one token). Gradio's ``cancels``
+    would abandon that step mid-flight in its worker thread, and in practice
+    left the next answer of the tab hanging.
+    """
     if session.turns and not session.turns[-1].done:
         session.turns[-1].stopped = True
     return session.messages(), session
 
 
 def clear(session: Session) -> tuple[list[dict], Session, str]:
-    """Start a new conversation; the tab's settings stay."""
-    fresh = Session(overrides=dict(session.overrides))
-    return [], fresh, render.SOURCE_PLACEHOLDER
+    """Start a new conversation (stopping any answer being written); the tab's settings stay."""
+    stop(session)
+    session.turns = []  # in place: a running respond() then renders the empty chat too
+    return [], session, render.SOURCE_PLACEHOLDER
 
 
 _REF = re.compile(r"^(\d+):(\d+)(?::\d+)?$")

@@ -171,9 +171,9 @@ class AnswerEngine:
             ans.text, ans.refused = prompts.REFUSAL, True
             ans.notes.append("the model found no answer in the passages")
             return
-        if not markers(text):  # small models often skip [n]: cite the passage each sentence rests on
-            text = _attach_citations(text, passages)
-        text, order = renumber(text, len(passages))
+        text, order = renumber(text, len(passages))  # drops markers outside the passage list
+        if not order:  # small models skip [n] or invent numbers: cite the passage each sentence rests on
+            text, order = renumber(_attach_citations(text, passages), len(passages))
         problem = _check(text, order, passages) if self.settings.answer_check else None
         if problem:
             ans.notes.append(f"The {gen.name} model's draft failed the check against the passages ({problem}); showing the extractive answer instead.")

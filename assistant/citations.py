@@ -13,7 +13,8 @@ def _dedupe_run(m: re.Match) -> str:
     for mark in re.findall(r"\[\d+\]", m.group(0)):
         if mark not in seen:
             seen.append(mark)
-    return "".join(seen) + (" " if m.group(0).endswith(" ") else "")
+    run = m.group(0)
+    return "".join(seen) + run[len(run.rstrip()):]  # keep what followed, a line break included
 
 
 def renumber(text: str, n_passages: int) -> tuple[str, list[int]]:

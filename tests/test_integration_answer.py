@@ -118,6 +118,36 @@ def test_answer_json_shape(bot):
     assert isinstance(c["score"], float) and isinstance(c["start_line"], int)
 
 
+# -- the citation step on real passages, with a scripted model ---------------------------
+class Scripted:
+    """A stand-in model that streams a fixed draft (pure logic: what happens to the draft)."""
+
+    name, chat = "local", False
+
+    def __init__(self, draft: str):
+        self.draft = draft
+
+    def generate(self, system, user, completion):
+        yield from (w + " " for w in self.draft.split(" "))
+
+
+@pytest.mark.parametrize("draft", [
+    "Founded in 2010, Xiaomi quickly gained fame for its innovative smartphones [7].",  # only invented numbers
+    "Founded in 2010, Xiaomi quickly gained fame for its innovative smartphones.",  # no markers at all
+])
+def test_generated_draft_without_valid_markers_still_cites(ingested, draft):
+    ans = ingested.assistant(generator=Scripted(draft), backend="local").ask("What year was Xiaomi founded?")
+    assert ans.backend == "local" and not ans.refused
+    assert "[7]" not in ans.text
+    check_fact(ans, "2010", A000, ingested.corpus)
+
+
+def test_renumbering_keeps_line_breaks(ingested):
+    draft = "Founded in 2010, Xiaomi quickly gained fame [2][2].\nIt makes smartphones [2]."
+    ans = ingested.assistant(generator=Scripted(draft), backend="local", answer_check=False).ask("What year was Xiaomi founded?")
+    assert ans.text.count("\n") == 1 and "]It" not in ans.text
+
+
 # -- local Gemma through llama.cpp -------------------------------------------------------
 pin_persistent = pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
 

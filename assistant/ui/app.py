@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ..errors import EmptyCorpusError
 from ..loaders import SUPPORTED
 from ..settings import BACKENDS, Settings
 from ..types import IngestReport
@@ -160,7 +161,9 @@ def launch_options(settings: Settings) -> dict:
         server_port=settings.port,
         auth=auth,
         auth_message="This document assistant is password protected." if auth else None,
-        max_file_size=int(settings.max_file_mb * 1_000_000),
+        # Twice the ingest limit: a file somewhat too large gets our per-file message
+        # in the Documents tab; only absurd uploads meet Gradio's own refusal.
+        max_file_size=int(2 * settings.max_file_mb * 1_000_000),
         theme=theme(),
         css=CSS,
         js=JS,
@@ -175,8 +178,13 @@ def serve(settings: Settings) -> None:
     from ..api import Assistant
 
     bot = Assistant(settings)
-    report = bot.ingest()
-    print(f"index: {report.summary()}")
-    for f in report.skipped:
-        print(f"skipped {f.source}: {f.reason}")
+    try:
+        report = bot.ingest()
+    except EmptyCorpusError as e:  # still serve: documents can be uploaded in the browser
+        print(f"note: {e.message}")
+        report = None
+    else:
+        print(f"index: {report.summary()}")
+        for f in report.skipped:
+            print(f"skipped {f.source}: {f.reason}")
     build(bot, report).queue(default_concurrency_limit=1).launch(**launch_options(settings))

@@ -41,7 +41,7 @@ class Settings:
     candidates: int = _f(30, "Candidates fetched from each retriever (dense and BM25) before fusion.")
     dense_weight: float = _f(1.0, "Weight of the dense ranking in reciprocal rank fusion.")
     bm25_weight: float = _f(1.0, "Weight of the BM25 ranking in reciprocal rank fusion.")
-    refusal_threshold: float = _f(0.42, "Minimum support score (0..1) of the best passage; below it the assistant refuses. Calibrated on the unanswerable gold questions.")
+    refusal_threshold: float = _f(0.45, "Minimum support score (0..1) of the best passage; below it the assistant refuses. Calibrated on the unanswerable gold questions.")
     # Models.
     embed_backend: str = _f("local", "Embeddings: `local` (sentence-transformers) or `openai` (OpenAI-compatible /embeddings).")
     embed_model: str = _f("", "sentence-transformers model path or name for `local`, model name for `openai`. Empty: the bundled all-MiniLM-L6-v2.")

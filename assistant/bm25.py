@@ -65,11 +65,15 @@ class BM25:
         if len(hits) == 1:
             ids, scores = hits[0]
         else:
-            dense = np.zeros(self.n, dtype=np.float32)
-            for idx, contrib in hits:
-                dense[idx] += contrib  # ids are unique within one posting list
-            ids = np.unique(np.concatenate([idx for idx, _ in hits]))
-            scores = dense[ids]
+            idx = np.concatenate([h[0] for h in hits])
+            contrib = np.concatenate([h[1] for h in hits])
+            if len(idx) * 8 < self.n:  # few postings: sum per distinct document
+                ids, inverse = np.unique(idx, return_inverse=True)
+                scores = np.bincount(inverse, weights=contrib)
+            else:  # common terms: one pass over a dense score array beats sorting the postings
+                scores = np.bincount(idx, weights=contrib, minlength=self.n)
+                ids = np.flatnonzero(scores)
+                scores = scores[ids]
         if len(ids) > n:
             keep = np.argpartition(-scores, n - 1)[:n]
             ids, scores = ids[keep], scores[keep]

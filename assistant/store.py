@@ -120,6 +120,7 @@ class Store:
         """Write chunks; ids are deterministic, so a repeated write never duplicates."""
         self._check_dim(embeddings)
         stamp = time.time()  # shown as "last indexed" in the UI
+        wrote = False
         try:
             for i in range(0, len(chunks), _BATCH):
                 part = chunks[i : i + _BATCH]
@@ -132,26 +133,47 @@ class Store:
                     )
                 except Exception as e:
                     raise _store_error(e, "write chunks") from None
-        finally:  # even a partial write must be visible to other processes
-            if chunks:
-                self._bump()
+                wrote = True
+        except Exception:
+            self._bump_after_failure(wrote)
+            raise
+        if chunks:
+            self._bump()
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
         ids = list(ids)
+        wrote = False
         try:
             for i in range(0, len(ids), _BATCH):
                 try:
                     self.col.delete(ids=ids[i : i + _BATCH])
                 except Exception as e:
                     raise _store_error(e, "delete chunks") from None
-        finally:
-            if ids:
+                wrote = True
+        except Exception:
+            self._bump_after_failure(wrote)
+            raise
+        if ids:
+            self._bump()
+
+    def _bump_after_failure(self, wrote: bool) -> None:
+        # A partial write must still be visible to other processes, but the
+        # write's own error is the one to report, not a failed bump after it.
+        if wrote:
+            try:
                 self._bump()
+            except Exception:
+                log.debug("could not record a partial write", exc_info=True)
 
     def info(self, key: str, default: Any = None) -> Any:
-        """A value recorded in the collection's metadata (e.g. how it was chunked)."""
-        return (self.col.metadata or {}).get(key, default)
+        """A value recorded in the collection's metadata (e.g. how it was chunked), read fresh."""
+        self.col  # opens the collection and checks its embedder, once
+        try:
+            meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+        except Exception as e:
+            raise _store_error(e, "read the collection") from None
+        return meta.get(key, default)
 
     def set_info(self, **values: str | int | float) -> None:
         """Record values in the collection's metadata."""
@@ -161,11 +183,13 @@ class Store:
         """Give the collection a new generation token (see :meth:`fingerprint`)."""
         # modify() replaces the whole metadata and refuses hnsw:* keys (the
         # distance lives on in the collection's configuration), so write back
-        # our own keys with the new token.
-        meta = {k: v for k, v in (self.col.metadata or {}).items() if not k.startswith("hnsw:")}
-        meta.update(extra)
-        meta[_GENERATION] = uuid.uuid4().hex
+        # the current keys, fresh from the store (another process may have
+        # recorded something since we opened it), with the new token.
         try:
+            current = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+            meta = {k: v for k, v in current.items() if not k.startswith("hnsw:")}
+            meta.update(extra)
+            meta[_GENERATION] = uuid.uuid4().hex
             self.col.modify(metadata=meta)
         except Exception as e:
             raise _store_error(e, "record the write") from None

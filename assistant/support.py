@@ -123,6 +123,9 @@ def _cosines(q, vecs: np.ndarray) -> np.ndarray:
     return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
 
 
+_EMBED_BATCH = 16
+
+
 class _SentenceVectors:
     """An LRU of sentence embeddings, one per embedder.
 
@@ -143,9 +146,14 @@ class _SentenceVectors:
             have = {t: lru[t] for t in texts if t in lru}
             for t in have:
                 lru.move_to_end(t)
-        missing = list(dict.fromkeys(t for t in texts if t not in have))
+        # Shortest first, in small batches: a batch is padded to its longest
+        # sentence, and one 64-wide batch of mixed lengths pads about half of it.
+        missing = sorted(dict.fromkeys(t for t in texts if t not in have), key=len)
         if missing:  # embed outside the lock: other sessions keep scoring meanwhile
-            fresh = np.asarray(embedder.get_text_embedding_batch(missing), dtype=np.float32)
+            fresh = np.concatenate([
+                np.asarray(embedder.get_text_embedding_batch(missing[i : i + _EMBED_BATCH]), dtype=np.float32)
+                for i in range(0, len(missing), _EMBED_BATCH)
+            ])
             with self._lock:
                 lru = self._lru(embedder)
                 for t, v in zip(missing, fresh):

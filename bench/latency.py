@@ -41,23 +41,43 @@ def _stages(t: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def _round(bot, base_retriever, questions, desc: str, cold: bool) -> dict:
+def _timed(fn) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``fn()``; CPU time is this process's, all threads."""
+    w, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w, time.process_time() - c
+
+
+def _round(bot, retriever, base_retriever, questions, desc: str, cold: bool) -> dict:
+    """One pass over ``questions``: the full answer with its stage timings, then
+    retrieval alone (embed + our retriever) and the baseline retriever, in
+    alternating order, with wall and CPU time."""
     from assistant.support import clear_sentence_cache
 
     ours: dict[str, list[float]] = defaultdict(list)
-    base: list[float] = []
+    pair: dict[str, list[float]] = defaultdict(list)
     refused = 0
-    for q, history in bar(questions, desc=desc, unit="q"):
+    for k, (q, history) in enumerate(bar(questions, desc=desc, unit="q")):
         if cold:
             clear_sentence_cache()
         ans = bot.ask(q, history)
         refused += ans.refused
-        for k, v in _stages(ans.timings).items():
-            ours[k].append(v)
-        t0 = time.perf_counter()
-        base_retriever.retrieve(q)
-        base.append(time.perf_counter() - t0)
-    return {"ours": {k: stats_ms(v) for k, v in ours.items()}, "baseline_retrieve": stats_ms(base), "refused": refused}
+        for name, v in _stages(ans.timings).items():
+            ours[name].append(v)
+        sq = ans.standalone_question or q
+        runs = [
+            ("ours", lambda: retriever.retrieve(sq, qvec=bot.embedder.get_query_embedding(sq))),
+            ("baseline", lambda: base_retriever.retrieve(q)),
+        ]
+        for name, fn in runs if k % 2 == 0 else runs[::-1]:
+            wall, cpu = _timed(fn)
+            pair[f"{name}_wall"].append(wall)
+            pair[f"{name}_cpu"].append(cpu)
+    return {
+        "ours": {k: stats_ms(v) for k, v in ours.items()},
+        "retrieve_only": {k: stats_ms(v) for k, v in pair.items()},
+        "refused": refused,
+    }
 
 
 def _summarise(rounds: list[dict]) -> dict:
@@ -67,27 +87,34 @@ def _summarise(rounds: list[dict]) -> dict:
         got = [r["ours"][stage] for r in rounds if stage in r["ours"]]
         if got:
             out["stages"][stage] = median_of(got)
-    out["baseline_retrieve"] = median_of([r["baseline_retrieve"] for r in rounds])
-    ours_p50 = out["stages"]["retrieval"]["p50"]
-    out["retrieval_vs_baseline_p50"] = ratio(ours_p50, out["baseline_retrieve"]["p50"])
-    out["retrieval_vs_baseline_p95"] = ratio(out["stages"]["retrieval"]["p95"], out["baseline_retrieve"]["p95"])
+    only = {k: median_of([r["retrieve_only"][k] for r in rounds]) for k in rounds[0]["retrieve_only"]}
+    out["retrieve_only"] = only
+    out["baseline_retrieve"] = only["baseline_wall"]
+    for q in ("p50", "p95"):
+        out[f"retrieval_vs_baseline_{q}"] = ratio(only["ours_wall"][q], only["baseline_wall"][q])
+        out[f"retrieval_cpu_vs_baseline_{q}"] = ratio(only["ours_cpu"][q], only["baseline_cpu"][q])
     out["refused"] = [r["refused"] for r in rounds]
     return out
 
 
-def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warmup: int, cold: bool = False) -> dict:
+def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warm: list, cold: bool = False) -> dict:
+    """Rounds of ``question_sets`` on one corpus and backend, after unmeasured ``warm`` questions."""
     from .baseline import retrieval_baseline
 
     bot = ensure_index(corpus, index, embedder)
     if backend != "extractive":
         bot = bot.with_settings(backend=backend)
+    from assistant.retrieve import HybridRetriever
+
     s = bot.settings
     index_obj = retrieval_baseline(bot.store, embedder, s.top_k)
-    retriever = index_obj.as_retriever(similarity_top_k=s.top_k)
-    for q, h in question_sets[0][:warmup]:  # load models, build BM25, fill caches of both sides
+    base = index_obj.as_retriever(similarity_top_k=s.top_k)
+    ours = HybridRetriever(bot.store, embedder, s)  # what the engine runs, timed on its own
+    for q, h in warm:  # load models, build both BM25s, warm both sides' code paths
         bot.ask(q, h)
-        retriever.retrieve(q)
-    rounds = [_round(bot, retriever, qs, f"{name}/{backend} round {i + 1}", cold) for i, qs in enumerate(question_sets)]
+        ours.retrieve(q)
+        base.retrieve(q)
+    rounds = [_round(bot, ours, base, qs, f"{name}/{backend} round {i + 1}", cold) for i, qs in enumerate(question_sets)]
     out = _summarise(rounds)
     out.update(chunks=bot.store.count(), questions=len(question_sets[0]), rounds=len(rounds), backend=backend, cold_support=cold)
     if backend != "extractive":
@@ -122,24 +149,24 @@ def run(args) -> Path:
     results: dict = {}
     gold = gold_questions(args.questions)
     results["corpus/extractive"] = _bench_corpus(
-        "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", args.warmup
+        "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", gold[: args.warmup]
     )
     if args.cold_support:  # the same questions with the sentence-vector cache emptied before each
         results["corpus/extractive-cold"] = _bench_corpus(
-            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", 0, cold=True
+            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", [], cold=True
         )
     for n in args.chunks:
         corpus, info = synthetic_corpus(work, n)
         # Fresh questions per round (and for the warm-up): cold caches, like new questions.
         qs = queries(corpus, args.questions * (args.repeats + 1), seed=7)
         sets = [[(q, []) for q in qs[i * args.questions : (i + 1) * args.questions]] for i in range(args.repeats + 1)]
-        res = _bench_corpus(f"synthetic-{n}", corpus, work / f"index-synthetic-{n}", embedder, sets[1:], "extractive", 0)
+        res = _bench_corpus(f"synthetic-{n}", corpus, work / f"index-synthetic-{n}", embedder, sets[1:], "extractive", sets[0][: max(1, args.warmup)])
         res["corpus"] = info
         results[f"synthetic-{n}/extractive"] = res
     if "local" in args.backends:
         local_q = [(q, h) for q, h in gold if not h][: args.local_questions]
         results["corpus/local"] = _bench_corpus(
-            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [local_q] * args.local_repeats, "local", 1
+            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [local_q] * args.local_repeats, "local", local_q[:1]
         )
     params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
     return save("latency", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)

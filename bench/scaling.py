@@ -84,14 +84,28 @@ def _extrapolate(rows: dict[int, dict], target: int) -> dict:
                 a, b = math.log(get(rows[ok[-1]]) or 1e-9), 0.0
             out[name] = round(math.exp(a + b * math.log(target)), 2)
             out[name + "_exponent"] = round(b, 2)
+    # Memory and full reads grow linearly in the chunk count, and a fixed
+    # process floor flattens a log-log fit: extend the last segment's slope too.
+    if len(ok) >= 2:
+        lo, hi = ok[-2], ok[-1]
+        for name in ("cold_refresh_seconds", "serve_peak_rss_mb"):
+            y0, y1 = metrics[name](rows[lo]), metrics[name](rows[hi])
+            out[name + "_linear"] = round(y1 + (y1 - y0) / (hi - lo) * (target - hi), 1)
     return out
 
 
 def run(args) -> Path:
-    """Run the scaling benchmark with the CLI ``args`` and write ``scaling.json``."""
+    """Run the scaling benchmark with the CLI ``args`` and write ``scaling.json``.
+
+    The file is rewritten after every size, so a run stopped during a big
+    size keeps the smaller ones (and extrapolates the rest).
+    """
     started = time.perf_counter()
     work = work_root(args.work)
+    params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
+    params["note"] = "synthetic text with random unit vectors written straight into Chroma; query embedding excluded"
     rows: dict[int, dict] = {}
+    path_out = None
     for n in sorted(args.sizes):
         print(f"-- scaling: {n:,} chunks", file=sys.stderr, flush=True)
         path = work / f"scale-{n}"
@@ -99,21 +113,21 @@ def run(args) -> Path:
         if "error" not in row["build"]:
             serves = [_worker(["serve", str(path), str(n), str(args.queries)], args.timeout) for _ in range(args.repeats)]
             good = [s for s in serves if s and "error" not in s]
-            if good:
-                row["serve"] = _median_serve(good)
-            else:
-                row["serve"] = serves[-1]
+            row["serve"] = _median_serve(good) if good else serves[-1]
         rows[n] = row
+        path_out = save("scaling", params, _results(rows, args.sizes), out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)
         if "error" in row["build"] or "error" in row.get("serve", {}):
-            break  # bigger sizes would fail too; extrapolate them instead
+            break  # bigger sizes would fail too; they stay extrapolated
+    return path_out
+
+
+def _results(rows: dict[int, dict], sizes: list[int]) -> dict:
     results: dict = {"sizes": {str(n): r for n, r in rows.items()}}
     measured = [n for n, r in rows.items() if "error" not in r["build"] and "error" not in r.get("serve", {"error": 1})]
-    for target in sorted(set(args.sizes) | {1_000_000}):
+    for target in sorted(set(sizes) | {1_000_000}):
         if measured and target > max(measured):
             results.setdefault("extrapolated", {})[str(target)] = _extrapolate(rows, target)
-    params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
-    params["note"] = "synthetic text with random unit vectors written straight into Chroma; query embedding excluded"
-    return save("scaling", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)
+    return results
 
 
 def _median_serve(runs: list[dict]) -> dict:

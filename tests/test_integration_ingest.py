@@ -11,7 +11,6 @@ import signal
 import subprocess
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 

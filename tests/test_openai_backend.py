@@ -70,7 +70,7 @@ def test_openai_backend_unchecked_draft_keeps_the_servers_text_and_cites(remote,
 
 
 def test_openai_backend_refuses_unanswerable_without_calling_the_model(remote):
-    ans = remote.ask("What is the battery capacity of the Xiaomi SU7 in kWh?")
+    ans = remote.ask("How much horsepower does the SU7's motor produce?")
     assert ans.refused and ans.citations == [] and ans.text == REFUSAL
     assert "first_token" not in ans.timings
 

@@ -130,15 +130,16 @@ def corpus_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and p.name != "corpus.json")
 
 
-def ensure_index(corpus: Path, index: Path, embedder, progress: bool = True):
-    """Ingest ``corpus`` into ``index`` unless it is already complete there.
+def ensure_index(corpus: Path, index: Path, embedder, progress: bool = True, chroma_url: str = ""):
+    """Ingest ``corpus`` into ``index`` (or the Chroma server at ``chroma_url``)
+    unless it is already complete there.
 
     Uses our own ingest, which is incremental: a finished index costs one
     manifest read. Returns the :class:`Assistant` over it.
     """
     from assistant.api import Assistant
 
-    bot = Assistant(settings_for(corpus, index), embedder=embedder)
+    bot = Assistant(settings_for(corpus, index, chroma_url=chroma_url), embedder=embedder)
     bar = _file_bar(f"index {corpus.name}") if progress else None
     bot.ingest(progress=bar)
     if bar:

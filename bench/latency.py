@@ -97,11 +97,12 @@ def _summarise(rounds: list[dict]) -> dict:
     return out
 
 
-def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warm: list, cold: bool = False) -> dict:
+def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warm: list,
+                  cold: bool = False, chroma_url: str = "") -> dict:
     """Rounds of ``question_sets`` on one corpus and backend, after unmeasured ``warm`` questions."""
     from .baseline import retrieval_baseline
 
-    bot = ensure_index(corpus, index, embedder)
+    bot = ensure_index(corpus, index, embedder, chroma_url=chroma_url)
     if backend != "extractive":
         bot = bot.with_settings(backend=backend)
     from assistant.retrieve import HybridRetriever
@@ -116,10 +117,34 @@ def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets:
         base.retrieve(q)
     rounds = [_round(bot, ours, base, qs, f"{name}/{backend} round {i + 1}", cold) for i, qs in enumerate(question_sets)]
     out = _summarise(rounds)
-    out.update(chunks=bot.store.count(), questions=len(question_sets[0]), rounds=len(rounds), backend=backend, cold_support=cold)
+    out.update(chunks=bot.store.count(), questions=len(question_sets[0]), rounds=len(rounds), backend=backend, cold_support=cold,
+               store="chroma server (HttpClient)" if chroma_url else "embedded (PersistentClient)")
     if backend != "extractive":
         out["baseline_query_engine"] = _baseline_generation(index_obj, bot, [q for q, _ in question_sets[0]])
     return out
+
+
+def _on_server(work: Path, name: str, corpus: Path, embedder, question_sets, warm) -> dict:
+    """The same rounds with the index served by a real ``chroma run`` (a copy of the embedded one)."""
+    import shutil
+
+    from assistant.store import Store, make_client
+    from assistant.support import clear_sentence_cache
+
+    from . import chroma_server
+
+    data = work / f"chroma-server-{name}"
+    shutil.rmtree(data, ignore_errors=True)
+    proc, url = chroma_server.start(data)
+    try:
+        src = ensure_index(corpus, work / f"index-{name}", embedder, progress=False).store
+        s = settings_for(corpus, work / f"index-{name}", chroma_url=url)
+        dst = Store(make_client(s), s.collection, src.embedder_id, src.dim)
+        chroma_server.copy_index(src, dst)
+        clear_sentence_cache()  # the embedded run saw these questions; start as cold as it did
+        return _bench_corpus(name, corpus, work / f"index-{name}", embedder, question_sets, "extractive", warm, chroma_url=url)
+    finally:
+        chroma_server.stop(proc)
 
 
 def _baseline_generation(index_obj, bot, questions: list[str]) -> dict:
@@ -163,6 +188,10 @@ def run(args) -> Path:
         res = _bench_corpus(f"synthetic-{n}", corpus, work / f"index-synthetic-{n}", embedder, sets[1:], "extractive", sets[0][: max(1, args.warmup)])
         res["corpus"] = info
         results[f"synthetic-{n}/extractive"] = res
+        if args.server:
+            res = _on_server(work, f"synthetic-{n}", corpus, embedder, sets[1:], sets[0][: max(1, args.warmup)])
+            res["corpus"] = info
+            results[f"synthetic-{n}/extractive-server"] = res
     if "local" in args.backends:
         local_q = [(q, h) for q, h in gold if not h][: args.local_questions]
         results["corpus/local"] = _bench_corpus(
@@ -179,6 +208,7 @@ def add_arguments(p) -> None:
     p.add_argument("--warmup", type=int, default=3, help="unmeasured questions first (default 3)")
     p.add_argument("--no-cold-support", dest="cold_support", action="store_false",
                    help="skip the corpus run with the sentence-vector cache emptied before each question")
+    p.add_argument("--server", action="store_true", help="also run the synthetic corpora against a `chroma run` server (a copy of the index)")
     p.add_argument("--torch-threads", type=int, help="set torch's intra-op threads in this process (default: leave torch's choice)")
     p.add_argument("--backends", nargs="*", default=["extractive", "local"], choices=["extractive", "local"])
     p.add_argument("--local-questions", type=int, default=8, help="questions for the local LLM backend (default 8)")

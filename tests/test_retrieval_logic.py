@@ -1,5 +1,5 @@
 from assistant.bm25 import BM25, rrf
-from assistant.condense import standalone_question
+from assistant.condense import reply_names, standalone_question
 from assistant.guard import injection_reason
 from assistant.text import numbers, terms
 
@@ -30,6 +30,18 @@ def test_condense_follow_up_carries_previous_question():
     assert "Xiaomi" in q and "launch" in q
     assert standalone_question("Who founded Xiaomi in 2010 as a phone company?", hist).startswith("Who founded")
     assert standalone_question("When?", []) == "When?"
+
+
+def test_condense_carries_the_names_the_last_reply_introduced():
+    hist = [{"role": "user", "content": "Who runs Xiaomi?"}, {"role": "assistant", "content": "Xiaomi's CEO is Lei Jun [1]."}]
+    q = standalone_question("What did he confirm?", hist)
+    assert "Who runs Xiaomi?" in q and "Lei Jun" in q
+    # Tuple pairs, and names already in the question are not repeated.
+    assert reply_names("It is the SU7, built in Beijing [2].", exclude="the SU7") == ["Beijing"]
+    q = standalone_question("How much does it cost?", [("What is it called?", "The SU7 [1].")])
+    assert q.endswith("(context: What is it called? SU7)")
+    # A refusal introduces nothing.
+    assert reply_names("I couldn't find this in the documents.") == []
 
 
 def test_injection_is_spotted_and_questions_pass():

@@ -77,20 +77,27 @@ class HybridRetriever:
             qvec = self.embedder.get_query_embedding(query)
             t["embed"] = time.perf_counter() - t1
         t2 = time.perf_counter()
-        dense = self.store.query(qvec, min(s.candidates, len(kw.chunks)))
+        # Ids only: the snapshot holds every chunk's text, and fetching
+        # documents and metadata for all candidates is most of a query's cost.
+        n = min(s.candidates, len(kw.chunks))
+        dense = self.store.nearest(qvec, n)
+        chunk_of = kw.by_id
+        if any(cid not in chunk_of for cid, _ in dense):  # written after the snapshot was read
+            full = self.store.query(qvec, n)
+            dense = [(c.id, sim) for c, sim in full]
+            chunk_of = {**kw.by_id, **{c.id: c for c, _ in full}}
         t3 = time.perf_counter()
         keyword = kw.bm25.search(query, s.candidates)
         t4 = time.perf_counter()
-        dense_ids = [c.id for c, _ in dense]
+        dense_ids = [cid for cid, _ in dense]
         kw_ids = [kw.chunks[i].id for i, _ in keyword]
         fused = rrf([(dense_ids, s.dense_weight), (kw_ids, s.bm25_weight)])
-        dense_sim = {c.id: sim for c, sim in dense}
+        dense_sim = dict(dense)
         kw_score = {kw.chunks[i].id: sc for i, sc in keyword}
-        chunk_of = {c.id: c for c, _ in dense}
         best = sorted(fused, key=lambda cid: -fused[cid])[: s.top_k]
         out = [
             Passage(
-                chunk=chunk_of.get(cid) or kw.by_id[cid],
+                chunk=chunk_of[cid],
                 score=fused[cid],
                 dense=dense_sim.get(cid, 0.0),
                 bm25=kw_score.get(cid, 0.0),

@@ -246,6 +246,21 @@ class Store:
             out.append((to_chunk(cid, doc, meta), 1.0 - float(dist)))
         return out
 
+    def nearest(self, embedding: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """Ids of the ``n`` nearest chunks with cosine similarity.
+
+        Like :meth:`query` without documents and metadata, which cost most of
+        a query's time: for callers that already hold the chunks.
+        """
+        self._check_dim([embedding])
+        try:
+            res = self.col.query(query_embeddings=[list(map(float, embedding))], n_results=n, include=["distances"])
+        except (EmbedderMismatchError, StoreUnavailableError):
+            raise
+        except Exception as e:
+            raise _store_error(e, "search") from None
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
+
     def _check_dim(self, vectors) -> None:
         if not vectors:
             return

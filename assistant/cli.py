@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--gold-sources", help="JSONL of file-level gold sources (auto-found beside the dataset)")
     s.add_argument("--baseline", action="store_true", help="also run the textbook llama-index pipeline")
     s.add_argument("--limit", type=int, help="only the first N items")
+    s.add_argument("--sample", type=int, help="only N items spread evenly over the dataset (every category)")
     s.add_argument("--gate", action="store_true", help="fail when a metric is below its threshold in evals/thresholds.json")
     s.add_argument("--thresholds", help="thresholds JSON for --gate (default evals/thresholds.json)")
     s.add_argument("--out", help="results folder (default evals/results)")

@@ -214,6 +214,13 @@ def test_dataset_loads_labelled_rag_dataset_with_gold_sources_beside_it(tmp_path
     assert len(load_dataset(tmp_path / "rag_dataset.json", limit=1).items) == 1
 
 
+def test_even_sample_covers_every_category():
+    ds = load_dataset(Path(__file__).resolve().parents[1] / "evals" / "gold" / "xiaomi.json", sample=14)
+    assert len(ds.items) == 14
+    assert {i.category for i in ds.items} == {"single_fact", "paraphrase", "list", "multi_doc", "unanswerable",
+                                              "adversarial", "multi_turn"}
+
+
 def test_gold_set_is_well_formed():
     ds = load_dataset(Path(__file__).resolve().parents[1] / "evals" / "gold" / "xiaomi.json")
     cats = {}

@@ -60,8 +60,14 @@ def dataset_name(path: Path) -> str:
     return path.parent.name if stem in ("rag_dataset", "dataset", "data") and path.parent.name else stem
 
 
-def load_dataset(path: str | Path, gold_sources: str | Path | None = None, limit: int | None = None) -> Dataset:
-    """Read a dataset file; ``gold_sources`` defaults to ``gold_sources.jsonl`` beside it, if present."""
+def load_dataset(path: str | Path, gold_sources: str | Path | None = None, limit: int | None = None,
+                 sample: int | None = None) -> Dataset:
+    """Read a dataset file; ``gold_sources`` defaults to ``gold_sources.jsonl`` beside it, if present.
+
+    ``limit`` keeps the first N items; ``sample`` keeps N items spread evenly
+    over the file (deterministic), which covers every category of a file
+    sorted by category.
+    """
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -79,6 +85,8 @@ def load_dataset(path: str | Path, gold_sources: str | Path | None = None, limit
     items = [_item(i, ex, extra.get(i)) for i, ex in enumerate(examples)]
     if limit:
         items = items[:limit]
+    if sample and sample < len(items):
+        items = [items[i * len(items) // sample] for i in range(sample)]
     return Dataset(
         name=dataset_name(path),
         path=path,

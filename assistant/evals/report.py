@@ -148,7 +148,8 @@ def markdown(run: EvalRun) -> str:
         f"# Eval: {run.dataset.name}, backend {run.backend}",
         "",
         f"{len(run.items)} items from `{run.dataset.path}`, corpus `{run.corpus}`, k={run.k}"
-        + (f", first {m['limit']} items only" if m.get("limit") else "") + f". Run {m.get('created', '')}, "
+        + (f", first {m['limit']} items only" if m.get("limit") else "")
+        + (f", an even sample of {m['sample']} items" if m.get("sample") else "") + f". Run {m.get('created', '')}, "
         f"ours {run.ours.seconds:.0f}s" + (f", baseline {run.baseline.seconds:.0f}s" if run.baseline else "") + ".",
     ]
     if run.baseline and run.baseline.note:

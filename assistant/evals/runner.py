@@ -91,7 +91,7 @@ def main(args, settings: Settings) -> int:
     from ..api import Assistant
 
     dataset = load_dataset(getattr(args, "dataset", None) or default_path(DEFAULT_DATASET),
-                           getattr(args, "gold_sources", None), getattr(args, "limit", None))
+                           getattr(args, "gold_sources", None), getattr(args, "limit", None), getattr(args, "sample", None))
     thresholds = None
     if getattr(args, "gate", False):  # read before the long run, so a bad file fails fast
         path = getattr(args, "thresholds", None) or default_path(DEFAULT_THRESHOLDS)
@@ -104,6 +104,7 @@ def main(args, settings: Settings) -> int:
              + (" with the baseline" if getattr(args, "baseline", False) else ""))
         run = run_eval(bot, dataset, baseline=getattr(args, "baseline", False))
     run.meta["limit"] = getattr(args, "limit", None)
+    run.meta["sample"] = getattr(args, "sample", None)
     jpath, mpath = write(run, getattr(args, "out", None) or default_path(DEFAULT_OUT))
     print(summary_table(run))
     print(f"\nresults: {jpath} and {mpath}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from .bm25 import BM25, rrf
@@ -39,6 +40,8 @@ class HybridRetriever:
         self.settings = settings
         self._kw: _Keyword | None = None
         self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def refresh(self) -> _Keyword:
         """Rebuild the keyword index if the store changed since the last build."""
@@ -61,21 +64,55 @@ class HybridRetriever:
         kw = self._kw or self.refresh()
         return kw.bm25
 
-    def retrieve(self, query: str, qvec=None, timings: dict[str, float] | None = None) -> list[Passage]:
+    def embed_query(self, query: str, timings: dict[str, float] | None = None):
+        """The query's embedding and a fresh keyword snapshot, computed side by side.
+
+        The store check (one metadata read and a count, a few ms on an
+        embedded store and more over HTTP) runs in a worker thread while the
+        embedder, which releases the GIL, encodes the query: on two cores the
+        check then costs nothing on top of the embedding.
+        """
+        t = timings if timings is not None else {}
+        t0 = time.perf_counter()
+        pending = self._pool().submit(self._timed_refresh)
+        try:
+            qvec = self.embedder.get_query_embedding(query)
+        except BaseException:
+            pending.cancel()
+            raise
+        kw, took = pending.result()  # re-raises a store error from the worker
+        t["embed"] = time.perf_counter() - t0
+        t["refresh"] = took
+        return qvec, kw
+
+    def _timed_refresh(self) -> tuple[_Keyword, float]:
+        t0 = time.perf_counter()
+        kw = self.refresh()
+        return kw, time.perf_counter() - t0
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="store-check")
+            return self._executor
+
+    def retrieve(self, query: str, qvec=None, timings: dict[str, float] | None = None,
+                 snapshot: _Keyword | None = None) -> list[Passage]:
         """The ``top_k`` best passages for ``query``, best first.
 
-        ``qvec`` is the query's embedding when the caller already has it.
+        ``qvec`` is the query's embedding when the caller already has it, and
+        ``snapshot`` the keyword snapshot :meth:`embed_query` returned with it.
         """
         t = timings if timings is not None else {}
         s = self.settings
-        t0 = time.perf_counter()
-        kw = self.refresh()
+        if qvec is None:
+            qvec, snapshot = self.embed_query(query, t)
+        t1 = time.perf_counter()
+        kw = snapshot or self.refresh()
+        if snapshot is None:
+            t["refresh"] = time.perf_counter() - t1
         if not kw.chunks:
             raise EmptyIndexError("The index is empty.")
-        t1 = time.perf_counter()
-        if qvec is None:
-            qvec = self.embedder.get_query_embedding(query)
-            t["embed"] = time.perf_counter() - t1
         t2 = time.perf_counter()
         # Ids only: the snapshot holds every chunk's text, and fetching
         # documents and metadata for all candidates is most of a query's cost.
@@ -105,5 +142,5 @@ class HybridRetriever:
             for cid in best
         ]
         t5 = time.perf_counter()
-        t.update(refresh=t1 - t0, dense=t3 - t2, bm25=t4 - t3, fusion=t5 - t4)
+        t.update(dense=t3 - t2, bm25=t4 - t3, fusion=t5 - t4)
         return out

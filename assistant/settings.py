@@ -7,12 +7,15 @@ Every field documents itself; ``describe()`` feeds the README table.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import SettingsError
+
+_COLLECTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,61}[A-Za-z0-9]")
 
 BACKENDS = ("local", "openai", "extractive")
 EMBED_BACKENDS = ("local", "openai")
@@ -138,8 +141,9 @@ class Settings:
             raise bad("refusal_threshold", "must be between 0 and 1")
         if self.auth and ":" not in self.auth:
             raise bad("auth", "must look like user:password")
-        if not self.collection.replace("-", "").replace("_", "").isalnum():
-            raise bad("collection", "use letters, digits, - and _ only")
+        if not _COLLECTION.fullmatch(self.collection):
+            # Chroma's own rule, checked here so the message names the setting.
+            raise bad("collection", "use 3 to 63 ASCII letters, digits, - and _, starting and ending with a letter or digit")
         return self
 
     @staticmethod

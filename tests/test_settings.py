@@ -17,12 +17,20 @@ def test_precedence_file_env_override(tmp_path):
 
 @pytest.mark.parametrize(
     "env",
-    [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_BACKEND": "gpt"}, {"ASSISTANT_CHUNK_OVERLAP": "999"}, {"ASSISTANT_ANSWER_CHECK": "maybe"}],
+    [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_BACKEND": "gpt"}, {"ASSISTANT_CHUNK_OVERLAP": "999"}, {"ASSISTANT_ANSWER_CHECK": "maybe"},
+     # Chroma's naming rule: 3-63 ASCII characters, alphanumeric at both ends.
+     {"ASSISTANT_COLLECTION": "ab"}, {"ASSISTANT_COLLECTION": "docs-"}, {"ASSISTANT_COLLECTION": "café"},
+     {"ASSISTANT_COLLECTION": "x" * 64}],
 )
 def test_bad_values_name_the_setting(env):
     with pytest.raises(SettingsError) as e:
         Settings.load(env=env)
     assert list(env)[0].removeprefix("ASSISTANT_").lower() in str(e.value)
+
+
+def test_collection_names_chroma_accepts_pass():
+    for name in ("abc", "my_docs-2", "x" * 63):
+        assert Settings.load(env={"ASSISTANT_COLLECTION": name}).collection == name
 
 
 def test_unknown_key_in_file(tmp_path):

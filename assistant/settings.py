@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from .errors import SettingsError
 
-_COLLECTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,61}[A-Za-z0-9]")
+_COLLECTION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]")
 
 BACKENDS = ("local", "openai", "extractive")
 EMBED_BACKENDS = ("local", "openai")
@@ -143,7 +143,7 @@ class Settings:
             raise bad("auth", "must look like user:password")
         if not _COLLECTION.fullmatch(self.collection):
             # Chroma's own rule, checked here so the message names the setting.
-            raise bad("collection", "use 3 to 63 ASCII letters, digits, - and _, starting and ending with a letter or digit")
+            raise bad("collection", "use 3 to 512 ASCII letters, digits, ., - and _, starting and ending with a letter or digit")
         return self
 
     @staticmethod

@@ -345,6 +345,51 @@ def test_fingerprint_sees_every_write(workspace, embedder):
     assert reader.count() == writer.count() > 0
 
 
+@pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
+def test_quiet_embedded_store_is_checked_with_one_stat(workspace, embedder):
+    """While chroma.sqlite3 is untouched the fingerprint comes from a stat; any write, from any process, is seen."""
+    ws = workspace
+    ws.assistant().ingest()
+    reader = ws.store()
+    db = ws.index / "chroma.sqlite3"
+
+    def age(path, seconds=5.0):  # as if the last write was a while ago
+        t = time.time() - seconds
+        os.utime(path, (t, t))
+
+    calls = []
+    real = reader.client.get_collection
+    reader.client.get_collection = lambda *a, **k: calls.append(1) or real(*a, **k)
+    age(db)
+    fp0 = reader.fingerprint()
+    n = len(calls)
+    assert [reader.fingerprint() for _ in range(5)] == [fp0] * 5
+    assert len(calls) == n, "a quiet store must not be read again"
+
+    # A write by another process moves the file's mtime: seen at once.
+    ws.write("zorblax.txt", "Charging news.\nThe Zorblax charger delivers 350 kW to the SU7.\n")
+    r = ws.cli("ingest")
+    assert r.returncode == 0, r.stderr
+    fp1 = reader.fingerprint()
+    assert fp1 != fp0 and fp1[2] > fp0[2]
+    # A file written within the last second is not trusted: every check reads the collection.
+    os.utime(db, None)
+    n = len(calls)
+    reader.fingerprint()
+    reader.fingerprint()
+    assert len(calls) >= n + 2
+
+    # A write in this process, after the file went quiet again.
+    age(db)
+    assert reader.fingerprint() == fp1
+    c = reader.all_chunks()[0]
+    from dataclasses import replace
+
+    changed = replace(c, text=c.text + " Quuxotron.")
+    ws.store().upsert([changed], [embedder.get_text_embedding(changed.text)])
+    assert reader.fingerprint() != fp1
+
+
 # -- an ingest killed halfway --------------------------------------------------------
 # One short sentence per line and chunks too small to hold two: one chunk per
 # line, tiny to embed. Ingest embeds and writes 256 chunks per round, so a

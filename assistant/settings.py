@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from .errors import SettingsError
 
+_DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps|auto")
 _COLLECTION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]")
 
 BACKENDS = ("local", "openai", "extractive")
@@ -49,10 +50,12 @@ class Settings:
     embed_backend: str = _f("local", "Embeddings: `local` (sentence-transformers) or `openai` (OpenAI-compatible /embeddings).")
     embed_model: str = _f("", "sentence-transformers model path or name for `local`, model name for `openai`. Empty: the bundled all-MiniLM-L6-v2.")
     embed_batch_size: int = _f(64, "Texts per embedding batch.")
+    embed_device: str = _f("cpu", "Device for `local` embeddings: `cpu`, `cuda`, `cuda:N`, `mps`, or `auto` (a GPU when torch sees one).")
     backend: str = _f("extractive", "Answer backend: `local` (llama.cpp GGUF), `openai` (OpenAI-compatible server) or `extractive` (no generation).")
     llm_model_path: str = _f("", "GGUF file for the `local` backend. Empty: the bundled Gemma 3 270M Q4_K_M.")
     llm_context: int = _f(4096, "Context window (tokens) for the `local` backend.")
     llm_threads: int = _f(0, "CPU threads for llama.cpp; 0 means all cores.")
+    llm_gpu_layers: int = _f(0, "Layers llama.cpp offloads to the GPU (needs a CUDA/Metal build of llama-cpp-python); -1 means all.")
     max_new_tokens: int = _f(200, "Maximum tokens generated per answer.")
     temperature: float = _f(0.0, "Sampling temperature; 0 is deterministic.")
     openai_base_url: str = _f("https://api.openai.com/v1", "Base URL of the OpenAI-compatible server (OpenAI, vLLM, Ollama, llama_cpp.server).", env="ASSISTANT_OPENAI_BASE_URL")
@@ -137,6 +140,10 @@ class Settings:
         for name in ("max_file_mb", "llm_timeout"):
             if getattr(self, name) <= 0:
                 raise bad(name, "must be positive")
+        if not _DEVICE.fullmatch(self.embed_device):
+            raise bad("embed_device", "use cpu, cuda, cuda:N, mps or auto")
+        if self.llm_gpu_layers < -1:
+            raise bad("llm_gpu_layers", "use 0 (CPU only), a number of layers, or -1 for all")
         if not 0.0 <= self.refusal_threshold <= 1.0:
             raise bad("refusal_threshold", "must be between 0 and 1")
         if self.auth and ":" not in self.auth:

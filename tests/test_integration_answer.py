@@ -150,6 +150,17 @@ def test_renumbering_keeps_line_breaks(ingested):
 pin_persistent = pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
 
 
+def test_gpu_offload_setting_reaches_llama_cpp():
+    """llm_gpu_layers goes to llama.cpp; a CPU-only build ignores it and still generates."""
+    from assistant.providers.llms import build_generator
+    from assistant.settings import Settings
+
+    gen = build_generator(Settings.from_mapping({"backend": "local", "llm_gpu_layers": -1, "llm_timeout": 600,
+                                                 "max_new_tokens": 4}))
+    assert gen.llm.model_kwargs["n_gpu_layers"] == -1
+    assert gen.llm.complete("Xiaomi is a").text.strip()
+
+
 @pytest.fixture(scope="module")
 def gemma(ingested, local_generator):
     return ingested.assistant(generator=local_generator, backend="local")

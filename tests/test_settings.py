@@ -20,7 +20,8 @@ def test_precedence_file_env_override(tmp_path):
     [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_BACKEND": "gpt"}, {"ASSISTANT_CHUNK_OVERLAP": "999"}, {"ASSISTANT_ANSWER_CHECK": "maybe"},
      # Chroma's naming rule: 3-512 ASCII characters, alphanumeric at both ends, no "..".
      {"ASSISTANT_COLLECTION": "ab"}, {"ASSISTANT_COLLECTION": "docs-"}, {"ASSISTANT_COLLECTION": "café"},
-     {"ASSISTANT_COLLECTION": "a..b"}, {"ASSISTANT_COLLECTION": "x" * 513}],
+     {"ASSISTANT_COLLECTION": "a..b"}, {"ASSISTANT_COLLECTION": "x" * 513},
+     {"ASSISTANT_EMBED_DEVICE": "gpu"}, {"ASSISTANT_LLM_GPU_LAYERS": "-2"}],
 )
 def test_bad_values_name_the_setting(env):
     with pytest.raises(SettingsError) as e:
@@ -49,3 +50,24 @@ def test_secrets_are_redacted():
 def test_repr_hides_secrets():
     s = Settings.load(env={"ASSISTANT_OPENAI_API_KEY": "sk-abc123", "ASSISTANT_AUTH": "u:pw-secret"})
     assert "sk-abc123" not in repr(s) and "pw-secret" not in repr(s)
+
+
+def test_auto_device_resolves_to_one_torch_has():
+    from assistant.providers.embeddings import embed_device
+
+    assert embed_device("cuda:1") == "cuda:1"
+    assert embed_device("auto") in ("cuda", "mps", "cpu")
+
+
+@pytest.mark.slow
+def test_a_gpu_device_torch_lacks_is_a_named_setting_error():
+    import torch
+
+    from assistant.errors import SettingsError
+    from assistant.providers.embeddings import build_embedder
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(SettingsError) as e:
+        build_embedder(Settings.load(env={"ASSISTANT_EMBED_DEVICE": "cuda"})).get_text_embedding("x")
+    assert "embed_device" in e.value.user_message() and "auto" in e.value.user_message()

@@ -63,10 +63,35 @@ def build_embedder(settings: Settings):
         pass
     try:
         return HuggingFaceEmbedding(
-            model_name=path, device="cpu", embed_batch_size=settings.embed_batch_size, normalize=True
+            model_name=path, device=embed_device(settings.embed_device), embed_batch_size=settings.embed_batch_size,
+            normalize=True,
         )
+    except (AssertionError, RuntimeError) as e:  # torch's "not compiled with CUDA", "no CUDA GPUs"
+        if settings.embed_device == "cpu":
+            raise
+        raise SettingsError(
+            f"Bad setting embed_device={settings.embed_device!r}: {_first_line(e)}.",
+            fix="set embed_device to cpu or auto, or install a torch build for that device.",
+        ) from None
     except (OSError, ValueError) as e:
         raise SettingsError(
             f"Cannot load the embedding model {path!r} ({str(e).splitlines()[0][:160]}).",
             fix="set embed_model to a local sentence-transformers folder, or leave it empty for the bundled model.",
         ) from None
+
+
+def embed_device(wanted: str) -> str:
+    """The torch device for ``wanted``; ``auto`` picks CUDA, then Apple's MPS, then the CPU."""
+    if wanted != "auto":
+        return wanted
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    return "mps" if mps is not None and mps.is_available() else "cpu"
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0][:160] if text else type(e).__name__

@@ -93,8 +93,10 @@ class AnswerEngine:
             t0 = time.perf_counter()
             ans.standalone_question = sq = standalone_question(q, history)
             timings["rewrite"] = time.perf_counter() - t0
-            qvec, snapshot = self.retriever.embed_query(sq, timings)
-            passages = self.retriever.retrieve(sq, qvec=qvec, timings=timings, snapshot=snapshot)
+            t0 = time.perf_counter()
+            qvec = self.embedder.get_query_embedding(sq)
+            timings["embed"] = time.perf_counter() - t0
+            passages = self.retriever.retrieve(sq, qvec=qvec, timings=timings)
             ans.passages = passages
             t0 = time.perf_counter()
             idf = self.retriever.bm25.idf_of

@@ -64,31 +64,18 @@ class HybridRetriever:
         kw = self._kw or self.refresh()
         return kw.bm25
 
-    def embed_query(self, query: str, timings: dict[str, float] | None = None):
-        """The query's embedding and a fresh keyword snapshot, computed side by side.
-
-        The store check (one metadata read and a count, a few ms on an
-        embedded store and more over HTTP) runs in a worker thread while the
-        embedder, which releases the GIL, encodes the query: on two cores the
-        check then costs nothing on top of the embedding.
-        """
-        t = timings if timings is not None else {}
-        t0 = time.perf_counter()
-        pending = self._pool().submit(self._timed_refresh)
-        try:
-            qvec = self.embedder.get_query_embedding(query)
-        except BaseException:
-            pending.cancel()
-            raise
-        kw, took = pending.result()  # re-raises a store error from the worker
-        t["embed"] = time.perf_counter() - t0
-        t["refresh"] = took
-        return qvec, kw
-
     def _timed_refresh(self) -> tuple[_Keyword, float]:
         t0 = time.perf_counter()
         kw = self.refresh()
         return kw, time.perf_counter() - t0
+
+    def _timed_nearest(self, qvec) -> tuple[list[tuple[str, float]], float]:
+        # Ids and distances only: the snapshot holds every chunk's text, and
+        # fetching documents and metadata for all candidates costs more than
+        # the search itself.
+        t0 = time.perf_counter()
+        dense = self.store.nearest(qvec, self.settings.candidates)
+        return dense, time.perf_counter() - t0
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._pool_lock:
@@ -96,31 +83,34 @@ class HybridRetriever:
                 self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="store-check")
             return self._executor
 
-    def retrieve(self, query: str, qvec=None, timings: dict[str, float] | None = None,
-                 snapshot: _Keyword | None = None) -> list[Passage]:
+    def retrieve(self, query: str, qvec=None, timings: dict[str, float] | None = None) -> list[Passage]:
         """The ``top_k`` best passages for ``query``, best first.
 
-        ``qvec`` is the query's embedding when the caller already has it, and
-        ``snapshot`` the keyword snapshot :meth:`embed_query` returned with it.
+        ``qvec`` is the query's embedding when the caller already has it.
         """
         t = timings if timings is not None else {}
         s = self.settings
         if qvec is None:
-            qvec, snapshot = self.embed_query(query, t)
-        t1 = time.perf_counter()
-        kw = snapshot or self.refresh()
-        if snapshot is None:
-            t["refresh"] = time.perf_counter() - t1
+            t0 = time.perf_counter()
+            qvec = self.embedder.get_query_embedding(query)
+            t["embed"] = time.perf_counter() - t0
+        if self.store.check_is_cheap or self._kw is None:
+            kw, t["refresh"] = self._timed_refresh()
+            dense, t["dense"] = self._timed_nearest(qvec) if kw.chunks else ([], 0.0)
+        else:
+            # On a server the freshness check is two HTTP round trips: run it
+            # beside the dense query, which does not depend on it (ids are
+            # checked against the snapshot below), so the two waits overlap.
+            pending = self._pool().submit(self._timed_refresh)
+            try:
+                dense, t["dense"] = self._timed_nearest(qvec)
+            finally:
+                kw, t["refresh"] = pending.result()  # re-raises a store error from the worker
         if not kw.chunks:
             raise EmptyIndexError("The index is empty.")
-        t2 = time.perf_counter()
-        # Ids only: the snapshot holds every chunk's text, and fetching
-        # documents and metadata for all candidates is most of a query's cost.
-        n = min(s.candidates, len(kw.chunks))
-        dense = self.store.nearest(qvec, n)
         chunk_of = kw.by_id
         if any(cid not in chunk_of for cid, _ in dense):  # written after the snapshot was read
-            full = self.store.query(qvec, n)
+            full = self.store.query(qvec, s.candidates)
             dense = [(c.id, sim) for c, sim in full]
             chunk_of = {**kw.by_id, **{c.id: c for c, _ in full}}
         t3 = time.perf_counter()
@@ -142,5 +132,5 @@ class HybridRetriever:
             for cid in best
         ]
         t5 = time.perf_counter()
-        t.update(dense=t3 - t2, bm25=t4 - t3, fusion=t5 - t4)
+        t.update(bm25=t4 - t3, fusion=t5 - t4)
         return out

@@ -310,6 +310,11 @@ class Store:
         self._fp_cache = (stamp, fp) if stamp is not None else None
         return fp
 
+    @property
+    def check_is_cheap(self) -> bool:
+        """Whether :meth:`fingerprint` is usually a local ``stat`` (embedded) rather than HTTP calls (server)."""
+        return self._db_file is not None
+
     def _quiet_stamp(self) -> tuple[int, int, int] | None:
         """(mtime, size, inode) of the embedded store's SQLite file, if it has been quiet.
 

@@ -53,22 +53,32 @@ def test_injection_is_spotted_and_questions_pass():
 
 
 class _SlowStore:
-    """A store whose check takes a while; records which thread ran it."""
+    """A store whose freshness check is slow, as over HTTP; records which thread ran it."""
+
+    check_is_cheap = False
 
     def __init__(self, fail: Exception | None = None):
         import threading
 
         self.fail, self.threads, self.main = fail, [], threading.get_ident()
+        # After the first query, the check and the dense query each wait here
+        # for the other: run one after the other, they would time out.
+        self.meet = None
 
     def fingerprint(self):
         import threading
-        import time
 
         self.threads.append(threading.get_ident())
-        time.sleep(0.05)
-        if self.fail:
+        if self.meet:
+            self.meet.wait()
+        if self.fail and len(self.threads) > 1:
             raise self.fail
         return ("c", "g", 1)
+
+    def nearest(self, qvec, n):
+        if self.meet:
+            self.meet.wait()
+        return [("a", 0.9)]
 
     def all_chunks(self):
         from assistant.types import Chunk
@@ -78,16 +88,13 @@ class _SlowStore:
 
 
 class _Embedder:
-    def __init__(self, fail: Exception | None = None):
-        self.fail = fail
-
     def get_query_embedding(self, q):
-        if self.fail:
-            raise self.fail
         return [1.0, 0.0]
 
 
-def test_store_check_runs_beside_the_query_embedding():
+def test_server_freshness_check_runs_beside_the_dense_query():
+    import threading
+
     import pytest
 
     from assistant.retrieve import HybridRetriever
@@ -95,13 +102,18 @@ def test_store_check_runs_beside_the_query_embedding():
 
     store = _SlowStore()
     r = HybridRetriever(store, _Embedder(), Settings.load(file=None, env={}))
+    r.retrieve("cars")  # the first query builds the keyword index first, in line
+    assert store.threads == [store.main]
+    store.meet = threading.Barrier(2, timeout=10)
     t = {}
-    qvec, snap = r.embed_query("cars", t)
-    assert qvec == [1.0, 0.0] and [c.id for c in snap.chunks] == ["a"]
-    assert store.threads and store.threads[0] != store.main  # off the caller's thread
-    assert t["refresh"] >= 0.05 and t["embed"] >= t["refresh"] * 0.9
-    # A store failure in the worker reaches the caller; an embedder failure wins over it.
+    [p] = r.retrieve("cars", timings=t)  # a BrokenBarrierError here means the two ran in turn
+    assert p.chunk.id == "a" and p.bm25 > 0 and p.dense == 0.9
+    assert store.threads[1] != store.main  # off the caller's thread
+    assert {"refresh", "dense", "bm25", "fusion", "embed"} <= set(t)
+    # A store failure in the worker reaches the caller.
+    bad = _SlowStore(RuntimeError("store down"))
+    failing = HybridRetriever(bad, _Embedder(), r.settings)
+    failing.retrieve("cars")
+    bad.meet = threading.Barrier(2, timeout=10)
     with pytest.raises(RuntimeError, match="store down"):
-        HybridRetriever(_SlowStore(RuntimeError("store down")), _Embedder(), r.settings).embed_query("cars")
-    with pytest.raises(ValueError, match="no model"):
-        HybridRetriever(_SlowStore(RuntimeError("store down")), _Embedder(ValueError("no model")), r.settings).embed_query("x")
+        failing.retrieve("cars")

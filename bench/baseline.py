@@ -71,5 +71,19 @@ def ingest_baseline(corpus: Path, client, embedder, chunk_tokens: int, chunk_ove
         transformations=[SentenceSplitter(chunk_size=chunk_tokens, chunk_overlap=chunk_overlap), embedder],
         vector_store=vs,
     )
-    nodes = pipeline.run(documents=docs)
-    return len(nodes)
+    # llama-index's ChromaVectorStore.add sends every node in one call, and
+    # Chroma rejects a batch over its max (5,461 here): past ~5k chunks the
+    # textbook one-liner fails. Feed the pipeline a slice of documents at a
+    # time, as a user of it would have to, so each add stays under the max.
+    limit = client.get_max_batch_size()
+    total, batch, est = 0, [], 0
+    per_doc = max(1, chunk_tokens * 4)  # characters per chunk, roughly
+    for doc in docs:
+        batch.append(doc)
+        est += len(doc.text) // per_doc + 1
+        if est * 2 >= limit:  # margin: overlap makes more nodes than the estimate
+            total += len(pipeline.run(documents=batch))
+            batch, est = [], 0
+    if batch:
+        total += len(pipeline.run(documents=batch))
+    return total

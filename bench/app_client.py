@@ -67,7 +67,7 @@ def start_app(corpus: Path, index: Path, extra_env: dict | None = None, timeout:
 
 
 def stop_app(proc: subprocess.Popen) -> None:
-    """Stop an app started by :func:`start_app` (its whole process group)."""
+    """Stop a server started in its own process group (the app, or ``chroma run``)."""
     try:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)

@@ -5,8 +5,6 @@ holds exactly what the embedded index holds.
 """
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from .app_client import clean_env
+from .app_client import stop_app as stop  # a server is stopped like the app: its process group
 
 
 def start(path: Path, timeout: float = 120) -> tuple[subprocess.Popen, str]:
@@ -44,19 +43,6 @@ def start(path: Path, timeout: float = 120) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     stop(proc)
     raise RuntimeError("chroma run did not start in time")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a server started by :func:`start`."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-    getattr(proc, "log", None) and proc.log.close()
 
 
 def copy_index(src, dst, page: int = 1000, progress=None) -> int:

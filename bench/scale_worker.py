@@ -2,7 +2,8 @@
 
 ``python -m bench.scale_worker build DIR N``: write N synthetic chunks with
 random unit vectors into a Chroma store in DIR through :class:`Store` (no
-embedding model: store-only timings).
+embedding model: store-only timings). A store left part-built by a stopped
+run is completed, not restarted: at 1M chunks a build takes about an hour.
 ``python -m bench.scale_worker serve DIR N Q``: open that store as the
 assistant does, build the retriever's BM25, run Q queries with random query
 vectors, and time each stage.
@@ -61,11 +62,14 @@ def build(path: Path, n: int) -> dict:
     from .common import bar
 
     words, p = _vocab()
-    rng = np.random.default_rng(0)
     store = _store(path)
+    # Ids depend only on the chunk number and each batch has its own seed, so
+    # a resumed build rewrites the last, possibly partial, batch and goes on.
+    first = (store.count() // _BATCH) * _BATCH
     t_gen = t_write = 0.0
-    for start in bar(range(0, n, _BATCH), desc=f"write {n:,} chunks", unit="batch"):
+    for start in bar(range(first, n, _BATCH), desc=f"write {n:,} chunks", unit="batch"):
         t0 = time.perf_counter()
+        rng = np.random.default_rng([0, start])
         m = min(_BATCH, n - start)
         idx = rng.choice(len(words), size=(m, WORDS_PER_CHUNK), p=p)
         vecs = rng.standard_normal((m, DIM)).astype(np.float32)
@@ -82,8 +86,11 @@ def build(path: Path, n: int) -> dict:
         store.upsert(chunks, list(vecs))
         t_write += time.perf_counter() - t1
         t_gen += t1 - t0
-    return {"chunks": store.count(), "write_seconds": round(t_write, 2), "generate_seconds": round(t_gen, 2),
-            "write_chunks_per_s": round(n / t_write, 1) if t_write else None, "peak_rss_mb": round(_peak_mb(), 1)}
+    out = {"chunks": store.count(), "write_seconds": round(t_write, 2), "generate_seconds": round(t_gen, 2),
+           "write_chunks_per_s": round((n - first) / t_write, 1) if t_write else None, "peak_rss_mb": round(_peak_mb(), 1)}
+    if first:
+        out["resumed_from"] = first  # the timings cover chunks first..n only
+    return out
 
 
 def serve(path: Path, n: int, q: int) -> dict:

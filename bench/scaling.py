@@ -43,8 +43,9 @@ def _built(path: Path, n: int, timeout: float) -> dict:
         have = json.loads(stamp.read_text())
         if have.get("n") == n and have.get("version") == _VERSION:
             return have["build"]
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
+        shutil.rmtree(path, ignore_errors=True)  # another size or layout: start over
+    # No stamp but a store: a build that was stopped; the worker completes it.
+    path.mkdir(parents=True, exist_ok=True)
     res = _worker(["build", str(path), str(n)], timeout)
     if res and "error" not in res:
         stamp.write_text(json.dumps({"n": n, "version": _VERSION, "build": res}))

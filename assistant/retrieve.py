@@ -26,8 +26,8 @@ class HybridRetriever:
     """Dense + BM25 retrieval over one store.
 
     BM25 lives in process memory. Before each query the store's
-    :meth:`~assistant.store.Store.fingerprint` (a write-generation token
-    plus the chunk count) is compared with the one the keyword index was
+    :meth:`~assistant.store.Store.fingerprint` (read from the write journal,
+    :mod:`assistant.journal`) is compared with the one the keyword index was
     built from, and the index is rebuilt when they differ, so several
     processes can share one Chroma server without serving a stale keyword
     index. A rebuild swaps one immutable snapshot, so a query running in
@@ -98,7 +98,7 @@ class HybridRetriever:
             kw, t["refresh"] = self._timed_refresh()
             dense, t["dense"] = self._timed_nearest(qvec) if kw.chunks else ([], 0.0)
         else:
-            # On a server the freshness check is two HTTP round trips: run it
+            # On a server the freshness check is an HTTP round trip: run it
             # beside the dense query, which does not depend on it (ids are
             # checked against the snapshot below), so the two waits overlap.
             pending = self._pool().submit(self._timed_refresh)

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from .errors import SettingsError
 
 _DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps|auto")
-_COLLECTION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]")
+_COLLECTION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,503}[A-Za-z0-9]")
 
 BACKENDS = ("local", "openai", "extractive")
 EMBED_BACKENDS = ("local", "openai")
@@ -34,6 +34,7 @@ class Settings:
     corpus_dir: Path = _f(Path("corpus"), "Folder of documents to index (env ASSISTANT_CORPUS).", env="ASSISTANT_CORPUS")
     index_dir: Path = _f(Path("index"), "Folder of the embedded Chroma store (env ASSISTANT_INDEX).", env="ASSISTANT_INDEX")
     chroma_url: str = _f("", "URL of a `chroma run` server, e.g. http://127.0.0.1:8000. Empty: use the embedded store in index_dir.")
+    chroma_timeout: float = _f(30.0, "Seconds before a request to the Chroma server (chroma_url) is abandoned.")
     collection: str = _f("corpus", "Chroma collection name.")
     # Chunking. ~180 tokens keeps a news paragraph or two together: small
     # enough for precise line citations, big enough to carry context.
@@ -137,7 +138,7 @@ class Settings:
                 raise bad(name, "must be a positive integer")
         if self.candidates < self.top_k:
             raise bad("candidates", "must be at least top_k")
-        for name in ("max_file_mb", "llm_timeout"):
+        for name in ("max_file_mb", "llm_timeout", "chroma_timeout"):
             if getattr(self, name) <= 0:
                 raise bad(name, "must be positive")
         if not _DEVICE.fullmatch(self.embed_device):
@@ -149,8 +150,9 @@ class Settings:
         if self.auth and ":" not in self.auth:
             raise bad("auth", "must look like user:password")
         if not _COLLECTION.fullmatch(self.collection):
-            # Chroma's own rule, checked here so the message names the setting.
-            raise bad("collection", "use 3 to 512 ASCII letters, digits, ., - and _, starting and ending with a letter or digit")
+            # Chroma's own rule, checked here so the message names the setting;
+            # 505, not 512, leaves room for the write journal's "-writes".
+            raise bad("collection", "use 3 to 505 ASCII letters, digits, ., - and _, starting and ending with a letter or digit")
         return self
 
     @staticmethod

@@ -14,18 +14,18 @@ from __future__ import annotations
 import logging
 import os
 import time
-import uuid
+from contextlib import contextmanager
 from dataclasses import fields
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import EmbedderMismatchError, IndexWriteError, StoreUnavailableError
+from .journal import WriteJournal
 from .settings import Settings
 from .types import Chunk
 
 log = logging.getLogger(__name__)
 _CHUNK_FIELDS = [f.name for f in fields(Chunk) if f.name not in ("id", "text")]
 _BATCH = 1000  # Chroma caps a single add; stay well under it
-_GENERATION = "generation"  # collection metadata key bumped by every write
 
 
 def make_client(settings: Settings):
@@ -42,15 +42,54 @@ def make_client(settings: Settings):
             from .errors import SettingsError
 
             raise SettingsError(f"Bad setting chroma_url={settings.chroma_url!r}: expected http://host:port.")
+        _answers_in_time(settings.chroma_url, settings.chroma_timeout)
         try:
-            return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=cfg)
+            client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=cfg)
         except Exception as e:  # chromadb raises plain ValueError/ConnectionError here
             raise StoreUnavailableError(f"Chroma server at {settings.chroma_url} is unreachable ({_short(e)}).") from None
+        _limit_requests(client, settings.chroma_timeout)
+        return client
     try:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.index_dir), settings=cfg)
     except OSError as e:
         raise IndexWriteError(f"Cannot open the index folder {settings.index_dir} ({_short(e)}).") from None
+
+
+_TIMEOUT_FIX = "check that the Chroma server is running and not overloaded, or raise ASSISTANT_CHROMA_TIMEOUT."
+
+
+def _answers_in_time(url: str, timeout: float) -> None:
+    """Fail fast on a server that accepts connections but never answers.
+
+    chromadb's HttpClient sends its first request while it is being built,
+    with no timeout at all, so a hung (not down) server would hang us there.
+    A server that is down is left to chromadb, whose error says so.
+    """
+    import socket
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/api/v2/heartbeat", timeout=timeout):
+            pass
+    except (TimeoutError, socket.timeout):
+        raise StoreUnavailableError(f"Chroma server at {url} did not answer within {timeout:g} s.", fix=_TIMEOUT_FIX) from None
+    except urllib.error.URLError as e:
+        if isinstance(e.reason, (TimeoutError, socket.timeout)):
+            raise StoreUnavailableError(f"Chroma server at {url} did not answer within {timeout:g} s.", fix=_TIMEOUT_FIX) from None
+    except (OSError, ValueError):
+        pass
+
+
+def _limit_requests(client, timeout: float) -> None:
+    """Give every later request a timeout (chromadb's own HTTP session has none)."""
+    try:
+        import httpx
+
+        client._server._session.timeout = httpx.Timeout(timeout)
+    except Exception:  # another chromadb layout: keep its default rather than fail
+        log.debug("could not set a timeout on the Chroma HTTP session", exc_info=True)
 
 
 _QUIET_NS = 1_000_000_000  # see Store._quiet_stamp
@@ -69,6 +108,8 @@ class Store:
         self._dim = dim
         self._col = None
         self._fp_cache: tuple[tuple, tuple] | None = None  # (file stamp, fingerprint)
+        self._journal = WriteJournal(client, name)
+        self._seen_journal: tuple | None = None  # journal state when the handle was last checked
         self._db_file = _sqlite_file(client)
 
     @property
@@ -113,6 +154,10 @@ class Store:
             if not _missing(e):
                 raise _store_error(e, "drop the collection") from None
         self._col = None
+        try:
+            self._journal.bump()  # readers elsewhere must drop their keyword index too
+        except Exception as e:
+            raise _store_error(e, "record the write") from None
 
     def count(self) -> int:
         try:
@@ -125,9 +170,10 @@ class Store:
     def upsert(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         """Write chunks; ids are deterministic, so a repeated write never duplicates."""
         self._check_dim(embeddings)
+        if not chunks:
+            return
         stamp = time.time()  # shown as "last indexed" in the UI
-        wrote = False
-        try:
+        with self._writing():
             for i in range(0, len(chunks), _BATCH):
                 part = chunks[i : i + _BATCH]
                 try:
@@ -139,38 +185,30 @@ class Store:
                     )
                 except Exception as e:
                     raise _store_error(e, "write chunks") from None
-                wrote = True
-        except Exception:
-            self._bump_after_failure(wrote)
-            raise
-        if chunks:
-            self._bump()
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
         ids = list(ids)
-        wrote = False
-        try:
+        if not ids:
+            return
+        with self._writing():
             for i in range(0, len(ids), _BATCH):
                 try:
                     self.col.delete(ids=ids[i : i + _BATCH])
                 except Exception as e:
                     raise _store_error(e, "delete chunks") from None
-                wrote = True
-        except Exception:
-            self._bump_after_failure(wrote)
-            raise
-        if ids:
-            self._bump()
 
-    def _bump_after_failure(self, wrote: bool) -> None:
-        # A partial write must still be visible to other processes, but the
-        # write's own error is the one to report, not a failed bump after it.
-        if wrote:
-            try:
-                self._bump()
-            except Exception:
-                log.debug("could not record a partial write", exc_info=True)
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Record a write in the journal (see :meth:`fingerprint`), with journal failures as store errors."""
+        self.col  # open (and check) the collection before marking anything
+        try:
+            with self._journal.writing():
+                yield
+        except (EmbedderMismatchError, IndexWriteError, StoreUnavailableError):
+            raise
+        except Exception as e:
+            raise _store_error(e, "record the write") from None
 
     def info(self, key: str, default: Any = None) -> Any:
         """A value recorded in the collection's metadata (e.g. how it was chunked), read fresh."""
@@ -183,22 +221,17 @@ class Store:
 
     def set_info(self, **values: str | int | float) -> None:
         """Record values in the collection's metadata."""
-        self._bump(**values)
-
-    def _bump(self, **extra: Any) -> None:
-        """Give the collection a new generation token (see :meth:`fingerprint`)."""
-        # modify() replaces the whole metadata and refuses hnsw:* keys (the
-        # distance lives on in the collection's configuration), so write back
-        # the current keys, fresh from the store (another process may have
-        # recorded something since we opened it), with the new token.
-        try:
-            current = self.client.get_collection(self.name, embedding_function=None).metadata or {}
-            meta = {k: v for k, v in current.items() if not k.startswith("hnsw:")}
-            meta.update(extra)
-            meta[_GENERATION] = uuid.uuid4().hex
-            self.col.modify(metadata=meta)
-        except Exception as e:
-            raise _store_error(e, "record the write") from None
+        with self._writing():
+            # modify() replaces the whole metadata and refuses hnsw:* keys (the
+            # distance lives on in the collection's configuration), so write
+            # back the current keys, fresh from the store, with the new ones.
+            try:
+                current = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+                meta = {k: v for k, v in current.items() if not k.startswith("hnsw:")}
+                meta.update(values)
+                self.col.modify(metadata=meta)
+            except Exception as e:
+                raise _store_error(e, "record the index settings") from None
 
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Per source: the ids stored, grouped by file hash, and each hash's expected chunk count."""
@@ -276,31 +309,26 @@ class Store:
                 f"The index holds {want}-dimensional vectors, but the embedder gives {len(vectors[0])}."
             )
 
-    def fingerprint(self) -> tuple[str, str, int]:
+    def fingerprint(self) -> tuple:
         """A cheap token that changes whenever the collection's content changes.
 
         BM25 lives in process memory; comparing this before each query keeps it
-        consistent with a store that other processes may be writing.
+        consistent with a store that other processes may be writing. It is
+        (collection id, journal generation, busy marks, count or -1), read
+        from the write journal (:mod:`assistant.journal`):
 
-        It is (collection id, generation, count):
+        - every finished write, by any process, stores a new generation;
+        - a write in progress, or one whose writer was killed, leaves a busy
+          mark, and only then is the collection counted: a count is a scan
+          that grows with the collection, so it stays off the usual path;
+        - when the journal moved since this handle last looked, the
+          collection is looked up again by name, so a collection dropped
+          and rebuilt by another process (``ingest --rebuild``) is reopened.
 
-        - *generation* is a random token that :meth:`upsert` and :meth:`delete`
-          write into the collection metadata after every write. A fresh token
-          rather than a counter: a counter needs a read-modify-write, and two
-          writers racing would both store the same value; two random tokens
-          never collide, so any write is seen, whoever wrote it. Readers take
-          the fingerprint *before* reading chunks, so a write that lands in
-          between only causes one extra rebuild, never a stale index.
-        - *count* covers a writer killed between its data write and its
-          bump: every ingest write adds or removes ids (ids carry the file
-          hash), so such a write still changes the count.
-        - *collection id* changes when another process drops and rebuilds the
-          index (``ingest --rebuild``); the stale handle is then reopened.
-
-        A token in the collection's own metadata needs no extra collection
-        and costs one metadata read plus one count per check. On the embedded
-        store even that is skipped while the database file is untouched: see
-        :meth:`_quiet_stamp`.
+        Readers take the fingerprint *before* reading chunks, so a write that
+        lands in between only causes one extra rebuild, never a stale index.
+        On the embedded store even the journal read is skipped while the
+        database file is untouched: see :meth:`_quiet_stamp`.
         """
         stamp = self._quiet_stamp()
         cached = self._fp_cache
@@ -320,8 +348,7 @@ class Store:
 
         Every Chroma write, from any process, goes through that file and moves
         its mtime; reads never do. So an unchanged stamp means an unchanged
-        collection, and the check costs one ``stat`` instead of a metadata read
-        and a count (the count grows with the collection: 33 ms at 100k chunks).
+        collection, and the check costs one ``stat`` instead of a journal read.
         As git does for its index, a file written within the last second is
         not trusted: on a file system with coarse timestamps a second write
         in the same tick would leave the stamp as it was. ``None`` (check the
@@ -338,23 +365,32 @@ class Store:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def _read_fingerprint(self) -> tuple[str, str, int]:
+    def _read_fingerprint(self) -> tuple:
         col = self.col  # opens the collection and checks its embedder, once
         try:
-            fresh = self.client.get_collection(self.name, embedding_function=None)
+            journal = self._journal.state()
         except Exception as e:
-            if _missing(e):  # dropped by another process; the next use recreates it
+            raise _store_error(e, "read the write journal") from None
+        if journal != self._seen_journal:
+            try:
+                fresh = self.client.get_collection(self.name, embedding_function=None)
+            except Exception as e:
+                if _missing(e):  # dropped by another process; the next use recreates it
+                    self._col = None
+                    return ("", *journal, 0)
+                raise _store_error(e, "read the collection") from None
+            if fresh.id != col.id:  # rebuilt by another process: re-check the embedder
                 self._col = None
-                return ("", "", 0)
-            raise _store_error(e, "read the collection") from None
-        if fresh.id != col.id:  # rebuilt by another process: re-check the embedder
-            self._col = None
-            fresh = self.col
-        try:
-            n = fresh.count()
-        except Exception as e:
-            raise _store_error(e, "count chunks") from None
-        return (str(fresh.id), str((fresh.metadata or {}).get(_GENERATION, "")), n)
+                col = self.col
+            self._seen_journal = journal
+        gen, marks = journal
+        n = -1
+        if marks:  # a write in flight or cut short: only the count shows its rows
+            try:
+                n = col.count()
+            except Exception as e:
+                raise _store_error(e, "count chunks") from None
+        return (str(col.id), gen, marks, n)
 
 
 def _sqlite_file(client) -> str | None:
@@ -385,6 +421,8 @@ def _missing(e: Exception) -> bool:
 
 def _store_error(e: Exception, doing: str):
     msg = str(e).lower()
+    if isinstance(e, TimeoutError) or "timed out" in msg or "timeout" in type(e).__name__.lower():
+        return StoreUnavailableError(f"The vector store did not answer in time while trying to {doing}.", fix=_TIMEOUT_FIX)
     if isinstance(e, OSError) or any(w in msg for w in ("disk", "no space", "readonly", "read-only", "permission")):
         return IndexWriteError(f"Could not {doing} in the index ({_short(e)}).")
     log.debug("chroma error while trying to %s", doing, exc_info=True)

@@ -460,6 +460,33 @@ def test_chroma_server_restart_mid_session(tmp_path, cached_embedder):
         server.wait()
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_hung_chroma_server_times_out_with_a_clear_error(tmp_path, cached_embedder):
+    """A server that accepts connections but never answers (SIGSTOP) must not hang a question."""
+    port, data, log = free_port(), tmp_path / "chroma-data", tmp_path / "chroma.log"
+    write(tmp_path / "corpus", GOOD)
+    s = Settings().replace(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "unused",
+                           chroma_url=f"http://127.0.0.1:{port}", chroma_timeout=2.0)
+    server = start_chroma(data, port, log)
+    try:
+        bot = Assistant(s, embedder=cached_embedder)
+        assert bot.ingest().count("added") == 2
+        os.kill(server.pid, signal.SIGSTOP)  # hung, not down: connections are still accepted
+        for attempt in (lambda: bot.ask(QUESTION), lambda: Assistant(s, embedder=cached_embedder).ask(QUESTION)):
+            with pytest.raises(StoreUnavailableError) as exc:
+                attempt()
+            msg = exc.value.user_message()
+            assert "did not answer" in msg and "ASSISTANT_CHROMA_TIMEOUT" in msg, msg
+        os.kill(server.pid, signal.SIGCONT)
+        ans = bot.ask(QUESTION)  # the same object recovers once the server answers again
+        assert "1931" in ans.text and ans.citations[0].source == "alpha.txt"
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+        server.kill()
+        server.wait()
+
+
 # -- disk full while writing the index ----------------------------------------------
 
 _DISK_FULL_CHILD = textwrap.dedent("""
@@ -488,7 +515,7 @@ _DISK_FULL_CHILD = textwrap.dedent("""
 
 def run_disk_child(tmp: Path, index: Path, limit: int = 0) -> dict:
     out = subprocess.run([sys.executable, "-c", _DISK_FULL_CHILD, str(tmp), str(index), str(limit)],
-                         capture_output=True, text=True, env=child_env(), cwd=tmp, timeout=600)
+                         capture_output=True, text=True, env=child_env(), cwd=tmp, timeout=int(os.environ.get("DISK_CHILD_TIMEOUT", "600")))
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -18,9 +18,10 @@ def test_precedence_file_env_override(tmp_path):
 @pytest.mark.parametrize(
     "env",
     [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_BACKEND": "gpt"}, {"ASSISTANT_CHUNK_OVERLAP": "999"}, {"ASSISTANT_ANSWER_CHECK": "maybe"},
-     # Chroma's naming rule: 3-512 ASCII characters, alphanumeric at both ends, no "..".
+     # Chroma's naming rule (3-512 ASCII characters, alphanumeric at both ends, no ".."),
+     # less the 7 characters of the write journal's "-writes".
      {"ASSISTANT_COLLECTION": "ab"}, {"ASSISTANT_COLLECTION": "docs-"}, {"ASSISTANT_COLLECTION": "café"},
-     {"ASSISTANT_COLLECTION": "a..b"}, {"ASSISTANT_COLLECTION": "x" * 513},
+     {"ASSISTANT_COLLECTION": "a..b"}, {"ASSISTANT_COLLECTION": "x" * 506},
      {"ASSISTANT_EMBED_DEVICE": "gpu"}, {"ASSISTANT_LLM_GPU_LAYERS": "-2"}],
 )
 def test_bad_values_name_the_setting(env):
@@ -30,7 +31,7 @@ def test_bad_values_name_the_setting(env):
 
 
 def test_collection_names_chroma_accepts_pass():
-    for name in ("abc", "my_docs-2", "v1.2", "x" * 512):
+    for name in ("abc", "my_docs-2", "v1.2", "x" * 505):
         assert Settings.load(env={"ASSISTANT_COLLECTION": name}).collection == name
 
 

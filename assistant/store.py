@@ -26,6 +26,10 @@ from .types import Chunk
 log = logging.getLogger(__name__)
 _CHUNK_FIELDS = [f.name for f in fields(Chunk) if f.name not in ("id", "text")]
 _BATCH = 1000  # Chroma caps a single add; stay well under it
+# Reads page through the collection. Each get() has a fixed cost that grows
+# with the collection (about 1.4 s at 1M chunks), so pages are large; SQLite's
+# 32,766-variable limit on the ids of one page caps them.
+_PAGE = 25_000
 
 
 def make_client(settings: Settings):
@@ -248,7 +252,7 @@ class Store:
         return [to_chunk(cid, doc, meta) for cid, meta, doc in self._scan(include=["metadatas", "documents"])]
 
     def _scan(self, include: list[str]):
-        offset, page = 0, 5000
+        offset, page = 0, _PAGE
         while True:
             try:
                 got = self.col.get(include=include, limit=page, offset=offset)

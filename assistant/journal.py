@@ -78,10 +78,16 @@ class WriteJournal:
             yield
         except BaseException:
             # A failed write may have left some rows: its mark stays, so
-            # readers count. Touch nothing else now: after a failed write (a
-            # full disk) the embedded Chroma can block on the next record
-            # operation. This process's next successful write removes it.
+            # readers count, and this process's next good write removes it.
+            # No record operation now: right after a failed write (a full
+            # disk) the embedded Chroma blocks on one. A collection-level
+            # write, though, is what lets this process write again later:
+            # without it the next ingest in the same process hung (measured).
             self._left.append(mark)
+            try:
+                self.col.modify(metadata={"last_failure": time.time()})
+            except Exception:
+                log.debug("could not record a failed write", exc_info=True)
             raise
         self._finish(mark)
 

@@ -515,7 +515,7 @@ _DISK_FULL_CHILD = textwrap.dedent("""
 
 def run_disk_child(tmp: Path, index: Path, limit: int = 0) -> dict:
     out = subprocess.run([sys.executable, "-c", _DISK_FULL_CHILD, str(tmp), str(index), str(limit)],
-                         capture_output=True, text=True, env=child_env(), cwd=tmp, timeout=int(os.environ.get("DISK_CHILD_TIMEOUT", "600")))
+                         capture_output=True, text=True, env=child_env(), cwd=tmp, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

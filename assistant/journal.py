@@ -55,19 +55,18 @@ class WriteJournal:
     def state(self) -> tuple[str, tuple[str, ...]]:
         """(generation, busy marks) as stored now."""
         try:
-            got = self.col.get(include=["metadatas"])
+            records = self._records()
         except Exception as e:
             if "does not exist" not in str(e).lower():
                 raise
             self._col = None  # dropped by hand; recreate it
-            got = self.col.get(include=["metadatas"])
-        gen, marks = "", []
-        for rid, meta in zip(got["ids"], got["metadatas"] or [None] * len(got["ids"])):
-            if rid == _GEN:
-                gen = str((meta or {}).get("value", ""))
-            elif rid.startswith(_BUSY):
-                marks.append(rid)
-        return gen, tuple(sorted(marks))
+            records = self._records()
+        gen = str((records.get(_GEN) or {}).get("value", ""))
+        return gen, tuple(sorted(rid for rid in records if rid.startswith(_BUSY)))
+
+    def _records(self) -> dict[str, dict]:
+        got = self.col.get(include=["metadatas"])
+        return {rid: meta or {} for rid, meta in zip(got["ids"], got["metadatas"] or [None] * len(got["ids"]))}
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -104,13 +103,9 @@ class WriteJournal:
 
     def _stale_marks(self) -> list[str]:
         try:
-            got = self.col.get(include=["metadatas"])
+            records = self._records()
         except Exception:
             log.debug("could not list old write marks", exc_info=True)
             return []
         cutoff = time.time() - _STALE_S
-        return [
-            rid
-            for rid, meta in zip(got["ids"], got["metadatas"] or [None] * len(got["ids"]))
-            if rid.startswith(_BUSY) and float((meta or {}).get("since", 0.0)) < cutoff
-        ]
+        return [rid for rid, meta in records.items() if rid.startswith(_BUSY) and float(meta.get("since", 0.0)) < cutoff]

@@ -71,19 +71,15 @@ def _answers_in_time(url: str, timeout: float) -> None:
     A server that is down is left to chromadb, whose error says so.
     """
     import socket
-    import urllib.error
     import urllib.request
 
     try:
         with urllib.request.urlopen(f"{url.rstrip('/')}/api/v2/heartbeat", timeout=timeout):
-            pass
-    except (TimeoutError, socket.timeout):
-        raise StoreUnavailableError(f"Chroma server at {url} did not answer within {timeout:g} s.", fix=_TIMEOUT_FIX) from None
-    except urllib.error.URLError as e:
-        if isinstance(e.reason, (TimeoutError, socket.timeout)):
-            raise StoreUnavailableError(f"Chroma server at {url} did not answer within {timeout:g} s.", fix=_TIMEOUT_FIX) from None
-    except (OSError, ValueError):
-        pass
+            return
+    except (OSError, ValueError) as e:  # URLError is an OSError; it wraps a timeout in .reason
+        if not isinstance(e, (TimeoutError, socket.timeout)) and not isinstance(getattr(e, "reason", None), (TimeoutError, socket.timeout)):
+            return
+    raise StoreUnavailableError(f"Chroma server at {url} did not answer within {timeout:g} s.", fix=_TIMEOUT_FIX)
 
 
 def _limit_requests(client, timeout: float) -> None:

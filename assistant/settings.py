@@ -20,6 +20,7 @@ _COLLECTION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,503}[A-Za-z0-9]
 
 BACKENDS = ("local", "openai", "extractive")
 EMBED_BACKENDS = ("local", "openai")
+EMBED_RUNTIMES = ("auto", "onnx", "torch")
 
 
 def _f(default: Any, doc: str, **kw: Any) -> Any:
@@ -52,6 +53,8 @@ class Settings:
     embed_model: str = _f("", "sentence-transformers model path or name for `local`, model name for `openai`. Empty: the bundled all-MiniLM-L6-v2.")
     embed_batch_size: int = _f(64, "Texts per embedding batch.")
     embed_device: str = _f("cpu", "Device for `local` embeddings: `cpu`, `cuda`, `cuda:N`, `mps`, or `auto` (a GPU when torch sees one).")
+    embed_runtime: str = _f("auto", "What runs `local` embeddings of questions and short texts: `onnx` (ONNX Runtime, about 3x faster on a CPU), `torch`, or `auto` (ONNX Runtime on the CPU when the model exports, else PyTorch). Ingest batches always use PyTorch.")
+    cache_dir: str = _f("", "Folder for derived files such as the exported ONNX model. Empty: $XDG_CACHE_HOME/doc-assistant (~/.cache/doc-assistant).")
     backend: str = _f("extractive", "Answer backend: `local` (llama.cpp GGUF), `openai` (OpenAI-compatible server) or `extractive` (no generation).")
     llm_model_path: str = _f("", "GGUF file for the `local` backend. Empty: the bundled Gemma 3 270M Q4_K_M.")
     llm_context: int = _f(4096, "Context window (tokens) for the `local` backend.")
@@ -129,6 +132,8 @@ class Settings:
             raise bad("backend", f"must be one of {', '.join(BACKENDS)}")
         if self.embed_backend not in EMBED_BACKENDS:
             raise bad("embed_backend", f"must be one of {', '.join(EMBED_BACKENDS)}")
+        if self.embed_runtime not in EMBED_RUNTIMES:
+            raise bad("embed_runtime", f"must be one of {', '.join(EMBED_RUNTIMES)}")
         if self.chunk_tokens < 16:
             raise bad("chunk_tokens", "must be at least 16")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:

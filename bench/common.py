@@ -184,9 +184,27 @@ def set_torch_threads(n: int | None) -> None:
 
 
 def build_embedder():
-    """The bundled embedder, built once per benchmark process and shared with the baseline."""
+    """The bundled embedder as the assistant builds it, once per benchmark process.
+
+    Batch embedding (ingest) goes through the stock sentence-transformers path,
+    so the ingest baselines share this object.
+    """
     from assistant.providers.embeddings import build_embedder as build
 
     from assistant.settings import Settings
 
     return build(Settings.load(file=None, env={}))
+
+
+def stock_embedder():
+    """The same bundled weights in llama-index's own ``HuggingFaceEmbedding``, for query baselines.
+
+    The assistant embeds a question through a shorter path
+    (:mod:`assistant.providers.hf_query`) that gives the same vector; the
+    textbook pipeline does not have it, so its retriever gets this one.
+    """
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    from assistant.providers.embeddings import bundled_minilm_path
+
+    return HuggingFaceEmbedding(model_name=bundled_minilm_path(), device="cpu", normalize=True)

@@ -2,8 +2,12 @@
 
 For each corpus (ours, plus synthetic corpora of N chunks) every question is
 asked through :class:`assistant.Assistant` and, right after, through a
-llama-index ``VectorStoreIndex`` retriever on the same Chroma and embedder,
-so machine load hits both alike. Stage timings come from ``Answer.timings``.
+llama-index ``VectorStoreIndex`` retriever on the same Chroma and embedding
+weights, so machine load hits both alike. Stage timings come from
+``Answer.timings``. The baseline embeds through llama-index's own
+``HuggingFaceEmbedding``; ours through a shorter path to the same vector
+(:mod:`assistant.providers.hf_query`). Each side's embedding is also timed
+alone, so the ratio can be split into "embed" and "after the embedding".
 
 "retrieval" is everything before the answer step: rewrite + embed + refresh
 + dense + bm25 + fusion, except that against a Chroma server the store check
@@ -21,7 +25,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from .common import ROOT, bar, build_embedder, ensure_index, median_of, ratio, save, set_torch_threads, settings_for, stats_ms, synthetic_corpus, work_root
+from .common import ROOT, bar, build_embedder, ensure_index, median_of, ratio, save, set_torch_threads, settings_for, stats_ms, stock_embedder, synthetic_corpus, work_root
 
 RETRIEVAL = ("rewrite", "embed", "refresh", "dense", "bm25", "fusion")
 STAGES = (*RETRIEVAL, "retrieval", "support", "pre_generation", "first_token", "time_to_first_token", "generate", "total")
@@ -54,7 +58,8 @@ def _timed(fn) -> tuple[float, float]:
 def _round(bot, retriever, base_retriever, questions, desc: str, cold: bool) -> dict:
     """One pass over ``questions``: the full answer with its stage timings, then
     retrieval alone (embed + our retriever) and the baseline retriever, in
-    alternating order, with wall and CPU time."""
+    alternating order, with wall and CPU time; then each side's question
+    embedding alone, so the figures can be split at the embedding."""
     from assistant.support import clear_sentence_cache
 
     ours: dict[str, list[float]] = defaultdict(list)
@@ -76,6 +81,12 @@ def _round(bot, retriever, base_retriever, questions, desc: str, cold: bool) -> 
             wall, cpu = _timed(fn)
             pair[f"{name}_wall"].append(wall)
             pair[f"{name}_cpu"].append(cpu)
+        embeds = [
+            ("ours_embed", lambda: retriever.embedder.get_query_embedding(sq)),
+            ("baseline_embed", lambda: base_retriever._embed_model.get_query_embedding(q)),
+        ]
+        for name, fn in embeds if k % 2 == 0 else embeds[::-1]:
+            pair[name].append(_timed(fn)[0])
     return {
         "ours": {k: stats_ms(v) for k, v in ours.items()},
         "retrieve_only": {k: stats_ms(v) for k, v in pair.items()},
@@ -96,22 +107,31 @@ def _summarise(rounds: list[dict]) -> dict:
     for q in ("p50", "p95"):
         out[f"retrieval_vs_baseline_{q}"] = ratio(only["ours_wall"][q], only["baseline_wall"][q])
         out[f"retrieval_cpu_vs_baseline_{q}"] = ratio(only["ours_cpu"][q], only["baseline_cpu"][q])
+    # Where the difference lies: the question embedding alone, and what comes after it.
+    out["embed_vs_baseline_p50"] = ratio(only["ours_embed"]["p50"], only["baseline_embed"]["p50"])
+    out["after_embed_vs_baseline_p50"] = ratio(
+        only["ours_wall"]["p50"] - only["ours_embed"]["p50"], only["baseline_wall"]["p50"] - only["baseline_embed"]["p50"]
+    )
     out["refused"] = [r["refused"] for r in rounds]
     return out
 
 
-def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets: list[list], backend: str, warm: list,
+def _bench_corpus(name: str, corpus: Path, index: Path, embedders: tuple, question_sets: list[list], backend: str, warm: list,
                   cold: bool = False, chroma_url: str = "") -> dict:
-    """Rounds of ``question_sets`` on one corpus and backend, after unmeasured ``warm`` questions."""
+    """Rounds of ``question_sets`` on one corpus and backend, after unmeasured ``warm`` questions.
+
+    ``embedders`` is (ours, the baseline's): the same weights, see :func:`~bench.common.stock_embedder`.
+    """
     from .baseline import retrieval_baseline
 
+    embedder, stock = embedders
     bot = ensure_index(corpus, index, embedder, chroma_url=chroma_url)
     if backend != "extractive":
         bot = bot.with_settings(backend=backend)
     from assistant.retrieve import HybridRetriever
 
     s = bot.settings
-    index_obj = retrieval_baseline(bot.store, embedder, s.top_k)
+    index_obj = retrieval_baseline(bot.store, stock, s.top_k)
     base = index_obj.as_retriever(similarity_top_k=s.top_k)
     ours = HybridRetriever(bot.store, embedder, s)  # what the engine runs, timed on its own
     for q, h in warm:  # load models, build both BM25s, warm both sides' code paths
@@ -127,7 +147,7 @@ def _bench_corpus(name: str, corpus: Path, index: Path, embedder, question_sets:
     return out
 
 
-def _on_server(work: Path, name: str, corpus: Path, embedder, question_sets, warm) -> dict:
+def _on_server(work: Path, name: str, corpus: Path, embedders: tuple, question_sets, warm) -> dict:
     """The same rounds with the index served by a real ``chroma run`` (a copy of the embedded one)."""
     import shutil
 
@@ -140,12 +160,12 @@ def _on_server(work: Path, name: str, corpus: Path, embedder, question_sets, war
     shutil.rmtree(data, ignore_errors=True)
     proc, url = chroma_server.start(data)
     try:
-        src = ensure_index(corpus, work / f"index-{name}", embedder, progress=False).store
+        src = ensure_index(corpus, work / f"index-{name}", embedders[0], progress=False).store
         s = settings_for(corpus, work / f"index-{name}", chroma_url=url)
         dst = Store(make_client(s), s.collection, src.embedder_id, src.dim)
         chroma_server.copy_index(src, dst)
         clear_sentence_cache()  # the embedded run saw these questions; start as cold as it did
-        return _bench_corpus(name, corpus, work / f"index-{name}", embedder, question_sets, "extractive", warm, chroma_url=url)
+        return _bench_corpus(name, corpus, work / f"index-{name}", embedders, question_sets, "extractive", warm, chroma_url=url)
     finally:
         chroma_server.stop(proc)
 
@@ -172,33 +192,33 @@ def run(args) -> Path:
 
     started = time.perf_counter()
     work = work_root(args.work)
-    embedder = build_embedder()
+    embedders = (build_embedder(), stock_embedder())
     set_torch_threads(args.torch_threads)
     results: dict = {}
     gold = gold_questions(args.questions)
     results["corpus/extractive"] = _bench_corpus(
-        "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", gold[: args.warmup]
+        "corpus", ROOT / "corpus", work / "index-corpus", embedders, [gold] * args.repeats, "extractive", gold[: args.warmup]
     )
     if args.cold_support:  # the same questions with the sentence-vector cache emptied before each
         results["corpus/extractive-cold"] = _bench_corpus(
-            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [gold] * args.repeats, "extractive", [], cold=True
+            "corpus", ROOT / "corpus", work / "index-corpus", embedders, [gold] * args.repeats, "extractive", [], cold=True
         )
     for n in args.chunks:
         corpus, info = synthetic_corpus(work, n)
         # Fresh questions per round (and for the warm-up): cold caches, like new questions.
         qs = queries(corpus, args.questions * (args.repeats + 1), seed=7)
         sets = [[(q, []) for q in qs[i * args.questions : (i + 1) * args.questions]] for i in range(args.repeats + 1)]
-        res = _bench_corpus(f"synthetic-{n}", corpus, work / f"index-synthetic-{n}", embedder, sets[1:], "extractive", sets[0][: max(1, args.warmup)])
+        res = _bench_corpus(f"synthetic-{n}", corpus, work / f"index-synthetic-{n}", embedders, sets[1:], "extractive", sets[0][: max(1, args.warmup)])
         res["corpus"] = info
         results[f"synthetic-{n}/extractive"] = res
         if args.server:
-            res = _on_server(work, f"synthetic-{n}", corpus, embedder, sets[1:], sets[0][: max(1, args.warmup)])
+            res = _on_server(work, f"synthetic-{n}", corpus, embedders, sets[1:], sets[0][: max(1, args.warmup)])
             res["corpus"] = info
             results[f"synthetic-{n}/extractive-server"] = res
     if "local" in args.backends:
         local_q = [(q, h) for q, h in gold if not h][: args.local_questions]
         results["corpus/local"] = _bench_corpus(
-            "corpus", ROOT / "corpus", work / "index-corpus", embedder, [local_q] * args.local_repeats, "local", local_q[:1]
+            "corpus", ROOT / "corpus", work / "index-corpus", embedders, [local_q] * args.local_repeats, "local", local_q[:1]
         )
     params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
     return save("latency", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)

@@ -1,15 +1,21 @@
 """Build the embedding model: bundled MiniLM offline, any sentence-transformers
 model, or an OpenAI-compatible /embeddings endpoint.
 
-All return a llama-index ``BaseEmbedding`` so the baseline pipeline and ours
-share the very same object.
+All return a llama-index ``BaseEmbedding``. The local one embeds questions
+and short texts through a short path (ONNX Runtime when the model exports,
+see :mod:`assistant.providers.onnx_encoder`) and big batches through
+sentence-transformers, with the same vectors either way.
 """
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 from ..errors import MissingDependencyError, SettingsError
 from ..settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def bundled_minilm_path() -> str:
@@ -23,7 +29,6 @@ def bundled_minilm_path() -> str:
     getter = getattr(pkg, "get_model_path", None) or getattr(pkg, "model_path", None)
     if callable(getter):
         return str(getter())
-    from pathlib import Path
 
     root = Path(pkg.__file__).parent
     for cand in [root, *sorted(p.parent for p in root.rglob("config.json"))]:
@@ -49,7 +54,7 @@ def build_embedder(settings: Settings):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
-        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+        from .hf_query import QuickQueryEmbedding
     except ImportError:
         raise MissingDependencyError(
             "llama-index-embeddings-huggingface is not installed.", fix="pip install llama-index-embeddings-huggingface"
@@ -62,7 +67,7 @@ def build_embedder(settings: Settings):
     except ImportError:
         pass
     try:
-        return HuggingFaceEmbedding(
+        emb = QuickQueryEmbedding(
             model_name=path, device=embed_device(settings.embed_device), embed_batch_size=settings.embed_batch_size,
             normalize=True,
         )
@@ -78,6 +83,29 @@ def build_embedder(settings: Settings):
             f"Cannot load the embedding model {path!r} ({str(e).splitlines()[0][:160]}).",
             fix="set embed_model to a local sentence-transformers folder, or leave it empty for the bundled model.",
         ) from None
+    _attach_onnx(emb, settings)
+    return emb
+
+
+def _attach_onnx(emb, settings: Settings) -> None:
+    """Give ``emb`` an ONNX Runtime short path if the settings allow and the model exports."""
+    if settings.embed_runtime == "torch":
+        return
+    from .onnx_encoder import OnnxEncoder, OnnxUnavailable, default_cache_dir
+
+    device = str(emb._model.device)
+    try:
+        if device != "cpu":
+            raise OnnxUnavailable(f"the model runs on {device}, and the ONNX path here is for the CPU")
+        cache = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
+        emb.use_onnx(OnnxEncoder(emb._model, cache / "onnx"))
+    except (OnnxUnavailable, OSError) as e:
+        if settings.embed_runtime == "onnx":
+            raise SettingsError(
+                f"Bad setting embed_runtime='onnx': the embedding model cannot run under ONNX Runtime: {e}.",
+                fix="set embed_runtime to auto or torch, or fix what the message names.",
+            ) from None
+        log.info("Embedding with PyTorch only: %s", e)
 
 
 def embed_device(wanted: str) -> str:

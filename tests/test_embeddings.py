@@ -1,0 +1,108 @@
+"""The embedder's short path (ONNX Runtime or PyTorch) against sentence-transformers' encode()."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from assistant.errors import SettingsError
+from assistant.settings import Settings
+
+QUESTIONS = [
+    "When did Xiaomi first show the SU7?",
+    "x",
+    "",  # an empty question still gets a vector, as encode() gives one
+    "Wie viel kostet das Auto? " * 60,  # past the model's 256-token limit: truncated alike
+]
+# A short-path batch of mixed lengths: padding inside the batch.
+BATCH = ["Lei Jun", "The SU7 went on sale in March 2024 at 215,900 yuan.", "Preis? " * 40, "Beijing factory"]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    """The bundled model with the short path on PyTorch."""
+    from assistant.providers.embeddings import build_embedder
+
+    return build_embedder(Settings.from_mapping({"embed_runtime": "torch"}))
+
+
+@pytest.fixture(params=["onnx", "torch"])
+def each_runtime(request, embedder, torch_embedder):
+    emb = embedder if request.param == "onnx" else torch_embedder
+    assert emb.runtime == request.param  # the default really runs ONNX here, or this tests nothing new
+    return emb
+
+
+def _encode(emb, texts, prompt_name):
+    return emb._model.encode(texts, prompt_name=prompt_name, normalize_embeddings=True, show_progress_bar=False)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=["plain", "one-char", "empty", "over-limit"])
+def test_question_vector_is_encodes(each_runtime, question):
+    fast = np.array(each_runtime.get_query_embedding(question))
+    stock = _encode(each_runtime, [question], "query")[0]
+    assert fast.shape == stock.shape == (384,)
+    np.testing.assert_allclose(fast, stock, atol=1e-5)
+    assert abs(np.linalg.norm(fast) - 1.0) < 1e-5
+
+
+def test_small_batch_with_padding_is_encodes(each_runtime):
+    fast = np.array(each_runtime.get_text_embedding_batch(BATCH))
+    np.testing.assert_allclose(fast, _encode(each_runtime, BATCH, "text"), atol=1e-5)
+
+
+def test_big_batch_takes_the_stock_path_with_the_same_vectors(embedder):
+    texts = [f"Chunk {i}: " + "the car maker's plant in Beijing builds the SU7. " * 30 for i in range(8)]
+    np.testing.assert_allclose(np.array(embedder.get_text_embedding_batch(texts)), _encode(embedder, texts, "text"), atol=1e-5)
+
+
+def test_a_query_prompt_is_applied(each_runtime):
+    """A model with a query prompt (e5, bge) gets it on the short path too."""
+    model = each_runtime._model
+    saved = dict(model.prompts)
+    try:
+        model.prompts["query"] = "query: "
+        fast = np.array(each_runtime.get_query_embedding("price of the car"))
+        stock = _encode(each_runtime, ["price of the car"], "query")[0]
+        plain = _encode(each_runtime, ["price of the car"], None)[0]
+    finally:
+        model.prompts.clear()
+        model.prompts.update(saved)
+    np.testing.assert_allclose(fast, stock, atol=1e-5)
+    assert not np.allclose(fast, plain, atol=1e-3)  # the prompt really changed the vector
+
+
+def test_export_is_cached_and_a_broken_file_is_replaced(embedder, tmp_path):
+    from assistant.providers.onnx_encoder import OnnxEncoder
+
+    first = OnnxEncoder(embedder._model, tmp_path)
+    (path,) = tmp_path.glob("*.onnx")
+    stamp = path.stat().st_mtime_ns
+    OnnxEncoder(embedder._model, tmp_path)  # a second process finds the file
+    assert path.stat().st_mtime_ns == stamp
+    path.write_bytes(b"not a model")  # a truncated or foreign file
+    again = OnnxEncoder(embedder._model, tmp_path)
+    assert path.stat().st_size > 1_000_000
+    np.testing.assert_allclose(again.embed(["Lei Jun"]), first.embed(["Lei Jun"]), atol=1e-6)
+    assert not list(tmp_path.glob("*.tmp"))  # no half-written leftovers
+
+
+def test_onnx_required_but_impossible_names_the_setting(tmp_path):
+    from assistant.providers.embeddings import build_embedder
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.raises(SettingsError) as err:
+        build_embedder(Settings.from_mapping({"embed_runtime": "onnx", "cache_dir": str(blocker)}))
+    assert "embed_runtime" in str(err.value) and "torch" in err.value.fix
+    # auto falls back to PyTorch instead of failing
+    emb = build_embedder(Settings.from_mapping({"cache_dir": str(blocker)}))
+    assert emb.runtime == "torch"
+
+
+def test_bad_runtime_setting():
+    with pytest.raises(SettingsError, match="embed_runtime"):
+        Settings.from_mapping({"embed_runtime": "gpu"})
+    assert Settings.load(env={"ASSISTANT_EMBED_RUNTIME": "torch"}, file=None).embed_runtime == "torch"
+    assert os.fspath(Settings.from_mapping({"cache_dir": "/tmp/x"}).cache_dir) == "/tmp/x"

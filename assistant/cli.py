@@ -99,7 +99,12 @@ def _ingest(args) -> int:
 def _ask(args) -> int:
     from .api import Assistant
 
-    bot = Assistant(_settings(args))
+    settings = _settings(args)
+    if settings.embed_runtime == "auto":
+        # One question per process: loading the ONNX graph (~0.3 s) costs more
+        # than it saves on a single embedding.
+        settings = settings.replace(embed_runtime="torch")
+    bot = Assistant(settings)
     if args.json:
         print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False))
         return 0

@@ -193,7 +193,9 @@ def build_embedder():
 
     from assistant.settings import Settings
 
-    return build(Settings.load(file=None, env={}))
+    emb = build(Settings.load(file=None, env={}))
+    emb.ready()  # timed questions should not race the background ONNX load
+    return emb
 
 
 def stock_embedder():

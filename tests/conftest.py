@@ -216,7 +216,9 @@ def embedder():
     from assistant.providers.embeddings import build_embedder
     from assistant.settings import Settings
 
-    return build_embedder(Settings.from_mapping({}))
+    emb = build_embedder(Settings.from_mapping({}))
+    emb.ready()  # the ONNX path loads in the background; tests want it settled
+    return emb
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,9 @@ def torch_embedder():
     """The bundled model with the short path on PyTorch."""
     from assistant.providers.embeddings import build_embedder
 
-    return build_embedder(Settings.from_mapping({"embed_runtime": "torch"}))
+    emb = build_embedder(Settings.from_mapping({"embed_runtime": "torch"}))
+    assert emb.ready() == "torch"
+    return emb
 
 
 @pytest.fixture(params=["onnx", "torch"])
@@ -98,7 +100,8 @@ def test_onnx_required_but_impossible_names_the_setting(tmp_path):
     assert "embed_runtime" in str(err.value) and "torch" in err.value.fix
     # auto falls back to PyTorch instead of failing
     emb = build_embedder(Settings.from_mapping({"cache_dir": str(blocker)}))
-    assert emb.runtime == "torch"
+    assert emb.ready(timeout=120) == "torch"
+    assert len(emb.get_query_embedding("Lei Jun")) == 384
 
 
 def test_bad_runtime_setting():

@@ -88,24 +88,36 @@ def build_embedder(settings: Settings):
 
 
 def _attach_onnx(emb, settings: Settings) -> None:
-    """Give ``emb`` an ONNX Runtime short path if the settings allow and the model exports."""
+    """Give ``emb`` an ONNX Runtime short path if the settings allow and the model exports.
+
+    ``onnx`` loads it now, so a model that cannot run there fails at start
+    with the setting named; ``auto`` loads it in the background and keeps
+    PyTorch when it cannot.
+    """
     if settings.embed_runtime == "torch":
         return
     from .onnx_encoder import OnnxEncoder, OnnxUnavailable, default_cache_dir
 
-    device = str(emb._model.device)
-    try:
+    def make():
+        device = str(emb._model.device)
         if device != "cpu":
             raise OnnxUnavailable(f"the model runs on {device}, and the ONNX path here is for the CPU")
         cache = Path(settings.cache_dir) if settings.cache_dir else default_cache_dir()
-        emb.use_onnx(OnnxEncoder(emb._model, cache / "onnx"))
-    except (OnnxUnavailable, OSError) as e:
-        if settings.embed_runtime == "onnx":
-            raise SettingsError(
-                f"Bad setting embed_runtime='onnx': the embedding model cannot run under ONNX Runtime: {e}.",
-                fix="set embed_runtime to auto or torch, or fix what the message names.",
-            ) from None
-        log.info("Embedding with PyTorch only: %s", e)
+        try:
+            return OnnxEncoder(emb._model, cache / "onnx")
+        except OSError as e:  # the cache folder cannot be created or written
+            raise OnnxUnavailable(f"cannot write the cache folder ({e})") from None
+
+    if settings.embed_runtime == "auto":
+        emb.use_onnx_when_ready(make)
+        return
+    try:
+        emb.use_onnx(make())
+    except OnnxUnavailable as e:
+        raise SettingsError(
+            f"Bad setting embed_runtime='onnx': the embedding model cannot run under ONNX Runtime: {e}.",
+            fix="set embed_runtime to auto or torch, or fix what the message names.",
+        ) from None
 
 
 def embed_device(wanted: str) -> str:

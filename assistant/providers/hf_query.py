@@ -18,7 +18,9 @@ since llama-index's HuggingFace module pulls in torch.
 """
 from __future__ import annotations
 
-from typing import Any, List
+import logging
+import threading
+from typing import Any, Callable, List
 
 import numpy as np
 import torch
@@ -30,11 +32,14 @@ from pydantic import PrivateAttr
 # question, ~1.4x for 16 sentences, and 0.86x for 64 chunks of 180 words.
 _SHORT_CHARS = 8000
 
+log = logging.getLogger(__name__)
+
 
 class QuickQueryEmbedding(HuggingFaceEmbedding):
     """``HuggingFaceEmbedding`` with a short path for questions and small batches."""
 
     _onnx: Any = PrivateAttr(default=None)
+    _loader: Any = PrivateAttr(default=None)
 
     @classmethod
     def class_name(cls) -> str:
@@ -43,6 +48,28 @@ class QuickQueryEmbedding(HuggingFaceEmbedding):
     def use_onnx(self, encoder) -> None:
         """Run the short path's transformer under ONNX Runtime from now on."""
         self._onnx = encoder
+
+    def use_onnx_when_ready(self, make: Callable[[], Any]) -> None:
+        """Build the ONNX encoder with ``make`` in a background thread; PyTorch serves until then.
+
+        Loading the graph takes ~0.3 s (the first export ~5 s): a one-question
+        CLI process should not wait for it, and start-up has other work to
+        overlap it with. A failure only leaves PyTorch in charge.
+        """
+        def load() -> None:
+            try:
+                self._onnx = make()
+            except Exception as e:  # noqa: BLE001 - any failure means: stay on PyTorch
+                log.info("Embedding with PyTorch only: %s", e)
+
+        self._loader = threading.Thread(target=load, name="onnx-load", daemon=True)
+        self._loader.start()
+
+    def ready(self, timeout: float | None = None) -> str:
+        """Wait for a background ONNX load (if any) and return :attr:`runtime`."""
+        if self._loader is not None:
+            self._loader.join(timeout)
+        return self.runtime
 
     @property
     def runtime(self) -> str:

@@ -109,6 +109,7 @@ class OnnxEncoder:
             raise OnnxUnavailable("its tokenizer gives no input_ids/attention_mask")
         wrapper = _LastHidden(self._auto, names).eval()
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(self._path.parent)
         fd, tmp = tempfile.mkstemp(suffix=".onnx.tmp", dir=self._path.parent)
         os.close(fd)
         try:
@@ -169,6 +170,18 @@ def _key(model, auto) -> str:
     h.update(f"torch {torch.__version__} transformers {transformers.__version__}".encode())
     stem = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in src.name or "model")[:60]
     return f"{stem}-{h.hexdigest()[:16]}"
+
+
+def _sweep(folder: Path, older_than_s: float = 3600) -> None:
+    """Remove half-written exports left by processes that ended mid-export."""
+    import time
+
+    for tmp in folder.glob("*.onnx.tmp"):
+        try:
+            if time.time() - tmp.stat().st_mtime > older_than_s:
+                tmp.unlink()
+        except OSError:
+            pass  # another process got there first
 
 
 def default_cache_dir() -> Path:

@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _ingest(args) -> int:
     from .api import Assistant
 
-    bot = Assistant(_settings(args))
+    bot = Assistant(_one_shot(_settings(args)))
     bar = _bar() if not args.json else None
     report = bot.ingest(rebuild=args.rebuild, dry_run=args.dry_run, progress=bar)
     if bar:
@@ -96,15 +96,19 @@ def _ingest(args) -> int:
     return 0
 
 
+def _one_shot(settings):
+    """Settings for a process that embeds little and exits: no ONNX graph to load.
+
+    Loading it (~0.3 s, an export ~5 s the first time) costs more than it
+    saves on one question, and ingest batches run under PyTorch anyway.
+    """
+    return settings.replace(embed_runtime="torch") if settings.embed_runtime == "auto" else settings
+
+
 def _ask(args) -> int:
     from .api import Assistant
 
-    settings = _settings(args)
-    if settings.embed_runtime == "auto":
-        # One question per process: loading the ONNX graph (~0.3 s) costs more
-        # than it saves on a single embedding.
-        settings = settings.replace(embed_runtime="torch")
-    bot = Assistant(settings)
+    bot = Assistant(_one_shot(_settings(args)))
     if args.json:
         print(json.dumps(bot.ask(args.question).to_dict(), ensure_ascii=False))
         return 0

@@ -53,7 +53,7 @@ class Settings:
     embed_model: str = _f("", "sentence-transformers model path or name for `local`, model name for `openai`. Empty: the bundled all-MiniLM-L6-v2.")
     embed_batch_size: int = _f(64, "Texts per embedding batch.")
     embed_device: str = _f("cpu", "Device for `local` embeddings: `cpu`, `cuda`, `cuda:N`, `mps`, or `auto` (a GPU when torch sees one).")
-    embed_runtime: str = _f("auto", "What runs `local` embeddings of questions and short texts: `onnx` (ONNX Runtime, about 3x faster on a CPU), `torch`, or `auto` (ONNX Runtime on the CPU when the model exports, else PyTorch; the one-question `assistant ask` stays on PyTorch). Ingest batches always use PyTorch.")
+    embed_runtime: str = _f("auto", "What runs `local` embeddings of questions and short texts: `onnx` (ONNX Runtime, about 3x faster on a CPU), `torch`, or `auto` (ONNX Runtime on the CPU when the model exports, else PyTorch; the one-shot `assistant ask` and `assistant ingest` stay on PyTorch). Ingest batches always use PyTorch.")
     cache_dir: str = _f("", "Folder for derived files such as the exported ONNX model. Empty: $XDG_CACHE_HOME/doc-assistant (~/.cache/doc-assistant).")
     backend: str = _f("extractive", "Answer backend: `local` (llama.cpp GGUF), `openai` (OpenAI-compatible server) or `extractive` (no generation).")
     llm_model_path: str = _f("", "GGUF file for the `local` backend. Empty: the bundled Gemma 3 270M Q4_K_M.")

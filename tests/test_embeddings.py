@@ -109,3 +109,21 @@ def test_bad_runtime_setting():
         Settings.from_mapping({"embed_runtime": "gpu"})
     assert Settings.load(env={"ASSISTANT_EMBED_RUNTIME": "torch"}, file=None).embed_runtime == "torch"
     assert os.fspath(Settings.from_mapping({"cache_dir": "/tmp/x"}).cache_dir) == "/tmp/x"
+
+
+def test_a_process_that_exits_while_the_graph_loads_exits_cleanly(tmp_path):
+    """The background load must not outlive the interpreter: ONNX Runtime would abort the process."""
+    import subprocess
+    import sys
+
+    child = (
+        "from assistant.settings import Settings\n"
+        "from assistant.providers.embeddings import build_embedder\n"
+        f"build_embedder(Settings.from_mapping({{'cache_dir': {str(tmp_path)!r}}}))\n"
+        "print('built')\n"  # and exit at once, with the export (empty cache) still running
+    )
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert "built" in out.stdout
+    assert list((tmp_path / "onnx").glob("*.onnx")), "the export finished before the process ended"
+    assert not list((tmp_path / "onnx").glob("*.tmp"))

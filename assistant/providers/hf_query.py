@@ -62,7 +62,10 @@ class QuickQueryEmbedding(HuggingFaceEmbedding):
             except Exception as e:  # noqa: BLE001 - any failure means: stay on PyTorch
                 log.info("Embedding with PyTorch only: %s", e)
 
-        self._loader = threading.Thread(target=load, name="onnx-load", daemon=True)
+        # Not a daemon: a process that ends while ONNX Runtime is still loading
+        # (an ingest of a few files) would abort inside its C++ code
+        # ("terminate called without an active exception"). Exit waits instead.
+        self._loader = threading.Thread(target=load, name="onnx-load", daemon=False)
         self._loader.start()
 
     def ready(self, timeout: float | None = None) -> str:

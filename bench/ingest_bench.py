@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -22,7 +23,7 @@ def _ours(corpus: Path, index: Path, embedder) -> dict:
 
     bot = Assistant(settings_for(corpus, index), embedder=embedder)
     t0 = time.perf_counter()
-    report = bot.ingest()
+    report = bot.ingest(progress=_Progress(corpus.name, t0))
     first = time.perf_counter() - t0
     again = Assistant(settings_for(corpus, index), embedder=embedder)  # nothing cached in the object
     t0 = time.perf_counter()
@@ -30,6 +31,19 @@ def _ours(corpus: Path, index: Path, embedder) -> dict:
     second = time.perf_counter() - t0
     assert report2.count("unchanged") == len([f for f in report.files if f.status == "added"]), report2.summary()
     return {"seconds": first, "chunks": report.chunks_written, "reingest_seconds": second}
+
+
+class _Progress:
+    """Files done and seconds so far, on stderr at every tenth of the corpus: a long run shows its pace."""
+
+    def __init__(self, name: str, t0: float):
+        self.name, self.t0, self.shown = name, t0, -1
+
+    def __call__(self, done: int, total: int, source: str) -> None:
+        tenth = done * 10 // max(1, total)
+        if tenth > self.shown:
+            self.shown = tenth
+            print(f"  ingest {self.name}: {done}/{total} files, {time.perf_counter() - self.t0:.0f} s", file=sys.stderr, flush=True)
 
 
 def _baseline(corpus: Path, index: Path, embedder) -> dict:

@@ -107,7 +107,7 @@ class OnnxEncoder:
         names = [n for n in _INPUTS if n in sample]
         if "input_ids" not in names or "attention_mask" not in names:
             raise OnnxUnavailable("its tokenizer gives no input_ids/attention_mask")
-        wrapper = _LastHidden(self._auto, names).eval()
+        wrapper = _last_hidden(self._auto, names).eval()
         self._path.parent.mkdir(parents=True, exist_ok=True)
         _sweep(self._path.parent)
         fd, tmp = tempfile.mkstemp(suffix=".onnx.tmp", dir=self._path.parent)
@@ -134,21 +134,22 @@ class OnnxEncoder:
         log.info("Exported the embedding model to %s", self._path)
 
 
-class _LastHidden:
-    """Built lazily as a torch module: positional inputs in ``names`` order, token embeddings out."""
+def _last_hidden(auto, names: list[str]):
+    """A torch module for the exporter: positional inputs in ``names`` order, token embeddings out.
 
-    def __new__(cls, auto, names: list[str]):
-        import torch
+    Built here rather than at module level so that importing this module needs no torch.
+    """
+    import torch
 
-        class LastHidden(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.auto = auto
+    class LastHidden(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.auto = auto
 
-            def forward(self, *tensors):
-                return self.auto(**dict(zip(names, tensors))).last_hidden_state
+        def forward(self, *tensors):
+            return self.auto(**dict(zip(names, tensors))).last_hidden_state
 
-        return LastHidden()
+    return LastHidden()
 
 
 def _key(model, auto) -> str:

@@ -53,6 +53,19 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class ClaimCheck:
+    """What the answer check decided about one sentence of a generated draft."""
+
+    sentence: str  # the sentence as the model wrote it, without [n] markers
+    verdict: str  # kept, repointed, removed, gap (the model says the documents lack it), skipped (no claim)
+    reason: str = ""  # why it was removed or re-pointed, in words a user reads
+    cited: tuple[int, ...] = ()  # passage numbers (1-based, as shown to the model) it cites after the check
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Answer:
     """The final answer to one question."""
@@ -65,6 +78,8 @@ class Answer:
     standalone_question: str = ""  # the question after rewriting with the chat history
     passages: list[Passage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. why a fallback happened
+    claims: list[ClaimCheck] = field(default_factory=list)  # per-sentence check of a generated draft
+    closest: list[Citation] = field(default_factory=list)  # with a refusal: the nearest passages, never citations
     timings: dict[str, float] = field(default_factory=dict)
     tokens_in: int = 0
     tokens_out: int = 0
@@ -77,6 +92,8 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "backend": self.backend,
             "notes": list(self.notes),
+            "claims": [c.to_dict() for c in self.claims],
+            "closest": [c.to_dict() for c in self.closest],
         }
 
 

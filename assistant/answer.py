@@ -18,7 +18,8 @@ from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
 from .spans import Span
-from .support import ScoredSpan, claim_supported, passage_coverage, score_spans, select_sentences
+from .gate import extractive_gate, nothing_found
+from .support import ScoredSpan, claim_supported, score_spans, select_sentences
 from .chunking import split_sentences
 from .text import terms
 from .tokens import count_tokens
@@ -101,11 +102,11 @@ class AnswerEngine:
             t0 = time.perf_counter()
             idf = self.retriever.bm25.idf_of
             scored = score_spans(sq, qvec, passages, self.embedder, idf)
-            support = self._support(sq, passages, scored, idf)
+            why = self._gate(sq, passages, scored, idf)
             timings["support"] = time.perf_counter() - t0
-            if support < self.settings.refusal_threshold:
+            if why:
                 ans.backend = "gate"
-                yield from refuse(f"weak support in the documents ({support:.2f} < {self.settings.refusal_threshold:.2f})")
+                yield from refuse(why)
             elif self.generator is None:
                 ans.backend = "extractive"
                 yield from self._extractive(ans, scored, passages)
@@ -116,15 +117,16 @@ class AnswerEngine:
         ans.tokens_out = count_tokens(ans.text)
         box.append(ans)
 
-    def _support(self, q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> float:
-        if not passages or not scored:
-            return 0.0
-        # Semantic closeness of the best sentence, plus how much of the
-        # question's (IDF-weighted) vocabulary the top passages share. Near-
-        # topic questions the corpus cannot answer score high on the first but
-        # miss distinctive terms ("top speed", "kWh"), which the second catches.
-        best_sim = max(s.similarity for s in scored)
-        return 0.5 * best_sim + 0.5 * passage_coverage(q, passages, idf)
+    def _gate(self, q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> str | None:
+        """Why to refuse before answering, or None to answer.
+
+        The extractive backend has only this gate between a weak passage and
+        the user. With a generator the model decides, so only a question that
+        retrieval found nothing about is refused here.
+        """
+        if self.generator is None:
+            return extractive_gate(q, passages, scored, idf, self.settings)
+        return nothing_found(q, passages, scored, idf)
 
     def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
         chosen = select_sentences(ans.standalone_question, scored)

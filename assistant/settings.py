@@ -68,10 +68,11 @@ class Settings:
     llm_timeout: float = _f(60.0, "Seconds before an LLM request is abandoned.")
     llm_retries: int = _f(2, "Retries with backoff for failed LLM requests that are safe to retry.")
     answer_check: bool = _f(True, "Check generated answers against the passages; fall back to the extractive answer when the check fails.")
-    # UI.
-    host: str = _f("127.0.0.1", "Address the chat UI binds to.")
-    port: int = _f(7860, "Port of the chat UI.")
+    # Serving: the chat UI and the HTTP API.
+    host: str = _f("127.0.0.1", "Address the chat UI and the HTTP API bind to. Anything but a loopback address needs `auth` and `api_key` set.")
+    port: int = _f(7860, "Port of the chat UI and the HTTP API (one server; `assistant api` serves the API alone on it).")
     auth: str = _f("", "`user:password` to protect the UI (use it when serving beyond localhost).", secret=True)
+    api_key: str = _f("", "Key the HTTP API requires as `Authorization: Bearer <key>`. Empty: no key, allowed only on a loopback host. Never logged.", env="ASSISTANT_API_KEY", secret=True)
 
     @classmethod
     def load(

@@ -9,17 +9,17 @@ import re
 import time
 from typing import Iterator
 
-from . import prompts
+from . import claims, prompts
 from .citations import markers, renumber, strip_markers
 from .condense import standalone_question
 from .errors import LLMUnavailableError
-from .guard import injection_reason, obeys_embedded_instruction
+from .guard import injection_reason
 from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
 from .spans import Span
 from .gate import extractive_gate, nothing_found
-from .support import ScoredSpan, claim_supported, score_spans, select_sentences
+from .support import ScoredSpan, score_spans, select_sentences
 from .chunking import split_sentences
 from .text import terms
 from .tokens import count_tokens
@@ -161,13 +161,45 @@ class AnswerEngine:
             if not self.settings.answer_check:
                 raise
             ans.notes.append(f"{e.message} Showing the extractive answer instead.")
-            ans.backend = "extractive-fallback"
-            yield "\n\n"
-            yield from self._extractive(ans, scored, passages)
+            yield from self._fallback(ans, scored, passages)
             return
         finally:
             timings["generate"] = time.perf_counter() - t0
         text = "".join(draft).strip()
+        if not self.settings.answer_check:
+            yield from self._unchecked(ans, text, passages, scored)
+            return
+        checked = claims.check_draft(text, passages, q, known_names=self.retriever.corpus_names())
+        ans.claims = checked.claims
+        if checked.problem is None and not checked.stated:  # only "the documents do not say ..."
+            ans.text, ans.refused = prompts.REFUSAL, True
+            ans.notes.append("the model found no answer in the passages")
+            return
+        if checked.problem:
+            ans.notes.append(f"The {gen.name} model's draft failed the check against the passages ({checked.problem}); "
+                             "showing the extractive answer instead.")
+            yield from self._fallback(ans, scored, passages)
+            return
+        ans.notes.extend(_check_notes(checked, passages))
+        text, order = renumber(checked.text, len(passages))
+        ans.text = text
+        ans.citations = _cite_generated(text, order, passages, scored)
+
+    def _fallback(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
+        """The extractive answer in place of a draft, behind the extractive backend's own gate."""
+        ans.backend = "extractive-fallback"
+        ans.citations = []
+        yield "\n\n"
+        idf = self.retriever.bm25.idf_of
+        if why := extractive_gate(ans.standalone_question, passages, scored, idf, self.settings):
+            ans.text, ans.refused = prompts.REFUSAL, True
+            ans.notes.append(why)
+            yield ans.text
+            return
+        yield from self._extractive(ans, scored, passages)
+
+    def _unchecked(self, ans: Answer, text: str, passages: list[Passage], scored: list[ScoredSpan]) -> Iterator[str]:
+        """The draft as the model wrote it (answer_check off): citations renumbered, nothing removed."""
         if _MODEL_REFUSAL.search(text) and len(terms(strip_markers(text))) < 25:
             ans.text, ans.refused = prompts.REFUSAL, True
             ans.notes.append("the model found no answer in the passages")
@@ -175,33 +207,29 @@ class AnswerEngine:
         text, order = renumber(text, len(passages))  # drops markers outside the passage list
         if not order:  # small models skip [n] or invent numbers: cite the passage each sentence rests on
             text, order = renumber(_attach_citations(text, passages), len(passages))
-        problem = _check(text, order, passages) if self.settings.answer_check else None
-        if problem:
-            ans.notes.append(f"The {gen.name} model's draft failed the check against the passages ({problem}); showing the extractive answer instead.")
-            ans.backend = "extractive-fallback"
-            ans.citations = []
-            yield "\n\n"
-            yield from self._extractive(ans, scored, passages)
-            return
         ans.text = text
         ans.citations = _cite_generated(text, order, passages, scored)
+        return
+        yield  # a generator, like the other paths
 
 
-def _check(text: str, order: list[int], passages: list[Passage]) -> str | None:
-    """Why a generated answer is not backed by the passages, or None if it is."""
-    body = strip_markers(text)
-    if len(terms(body)) == 0:
-        return "empty answer"
-    if why := obeys_embedded_instruction(body, [p.chunk.text for p in passages]):
-        return why  # "reply PWNED" is supported by the passage word for word, yet must not be obeyed
-    for sentence, cited in _claims(text):
-        if not terms(sentence):
-            continue
-        pool = [passages[order[k - 1] - 1] for k in cited if 0 < k <= len(order)] or passages
-        context = " ".join(p.chunk.text for p in pool)
-        if not claim_supported(sentence, context):
-            return f"unsupported statement: {sentence[:80]!r}"
-    return None
+def _check_notes(checked: claims.DraftCheck, passages: list[Passage]) -> list[str]:
+    """What the check changed, in words a user reads."""
+    notes = []
+    removed = checked.removed
+    if removed:
+        what = "; ".join(f"{_clip(c.sentence)!r} ({c.reason})" for c in removed)
+        notes.append(f"{len(removed)} sentence{'s' if len(removed) > 1 else ''} removed: {what}")
+    for c in checked.claims:
+        if c.verdict == "repointed":
+            where = ", ".join(f"{passages[k - 1].chunk.source} lines {passages[k - 1].chunk.start_line}-{passages[k - 1].chunk.end_line}"
+                              for k in c.cited)
+            notes.append(f"citation re-pointed: {_clip(c.sentence)!r} is supported by {where}, not the passage it cited")
+    return notes
+
+
+def _clip(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _attach_citations(text: str, passages: list[Passage]) -> str:
@@ -233,11 +261,11 @@ def _claims(text: str) -> list[tuple[str, list[int]]]:
 
 
 def _cite_generated(text: str, order: list[int], passages: list[Passage], scored: list[ScoredSpan]) -> list[Citation]:
-    claims = _claims(text)
+    sentences = _claims(text)
     cites = []
     for new_n, orig in enumerate(order, start=1):
         p = passages[orig - 1]
-        said = " ".join(s for s, ks in claims if new_n in ks) or text
+        said = " ".join(s for s, ks in sentences if new_n in ks) or text
         span = _best_span_in(p, said, scored)
         cites.append(_citation(new_n, span.span, p, span))
     return cites

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from .bm25 import BM25, rrf
 from .errors import EmptyIndexError
+from .facts import proper_names
 from .settings import Settings
 from .store import Store
 from .types import Chunk, Passage
@@ -42,6 +43,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._names: tuple[_Keyword, frozenset[str]] | None = None
 
     def refresh(self) -> _Keyword:
         """Rebuild the keyword index if the store changed since the last build."""
@@ -63,6 +65,16 @@ class HybridRetriever:
         """The keyword index as of the last query (built now if there was none)."""
         kw = self._kw or self.refresh()
         return kw.bm25
+
+    def corpus_names(self) -> frozenset[str]:
+        """Lower-cased words the corpus writes capitalised inside a sentence (its proper names), per snapshot."""
+        kw = self._kw or self.refresh()
+        cached = self._names
+        if cached is not None and cached[0] is kw:
+            return cached[1]
+        names = proper_names(c.text for c in kw.chunks)
+        self._names = (kw, names)
+        return names
 
     def _timed_refresh(self) -> tuple[_Keyword, float]:
         t0 = time.perf_counter()

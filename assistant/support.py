@@ -252,3 +252,8 @@ def _redundant(s: ScoredSpan, chosen: list[ScoredSpan]) -> bool:
         if st and len(st & ct) / len(st) > 0.8:
             return True
     return False
+
+
+def embed_sentences(embedder, texts: list[str]) -> np.ndarray:
+    """Vectors for ``texts`` through the shared sentence cache (the answer check reuses scoring's vectors)."""
+    return _SENTENCES.embed(embedder, texts)

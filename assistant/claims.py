@@ -23,7 +23,7 @@ from pathlib import Path
 from . import prompts
 from .chunking import split_sentences
 from .citations import markers, strip_markers
-from .facts import Facts, facts, fold, name_found, negated, numbers, proper_names, quote_found
+from .facts import Facts, claim_numbers, facts, fold, months, name_found, negated, numbers, proper_names, quote_found
 from .guard import obeys_embedded_instruction
 from .text import stem, terms
 from .types import ClaimCheck, Passage
@@ -41,6 +41,7 @@ _SAME_TOPIC = 0.5
 
 _MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _LEAD_MARKS = re.compile(r"^\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
+_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)\b", re.I)
 _YES_NO = re.compile(r"^\s*(yes|no)\b[,.;:!]?\s*", re.I)
 _BARE_LIST_MARK = re.compile(r"\s*(?:\d{1,2}|[a-zA-Z])[.)]\s*")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -110,7 +111,29 @@ def check_draft(text: str, passages: list[Passage], question: str, *,
     if not result.stated and not any(c.verdict == "gap" for c in claims):
         result.problem = (f"no sentence is supported by the passages ({result.removed[0].reason})"
                           if result.removed else "the draft states nothing")
+    elif result.stated and (wanted := missing_answer_type(question, " ".join(c.sentence for c in result.stated))):
+        # Faithful to the passages yet beside the point: a small model copying a heading.
+        result.problem = f"it does not answer the question (no {wanted} in it)"
     return result
+
+
+_ASKS_WHEN = re.compile(r"^\s*(when|in what year|what (year|date|month|day)|by when|since when|how long ago)\b", re.I)
+_ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|price|number|amount|figure)|"
+                         r"what does .{1,40}\bcost|^\s*what(?:'s| is| was| are| were)\b.{0,30}\b(price|cost|percentage|population))\b", re.I)
+_YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b")
+
+
+def missing_answer_type(question: str, answer: str) -> str | None:
+    """What kind of answer the question asks for that ``answer`` lacks ("date", "number"), or None.
+
+    Only the unmistakable kinds: a when-question needs a date or a year, a
+    how-many/how-much question a figure. Anything else is left to the model.
+    """
+    if _ASKS_WHEN.search(question) and not (months(answer) or _YEAR.search(answer) or _WEEKDAY.search(answer)):
+        return "date"
+    if _ASKS_COUNT.search(question) and not claim_numbers(answer):
+        return "number"
+    return None
 
 
 class _Judge:

@@ -33,8 +33,23 @@ def extractive_gate(q: str, passages: list[Passage], scored: list[ScoredSpan], i
     return None
 
 
+# The generated path's floor: below both, retrieval found nothing about the
+# question (no sentence even loosely close, no distinctive question word in
+# the top passages). From evals/calibration/floor_signals.py on our own sets
+# (xiaomi_near, and two halves of a package-docs corpus, asked against their
+# own and the other half): the lowest answerable item had similarity 0.198
+# with coverage 0.089; none of 68 answerable items falls under both, while
+# off-topic questions against the five articles do (similarity 0.05-0.2).
+FLOOR_SIMILARITY = 0.2
+FLOOR_COVERAGE = 0.05
+
+
 def nothing_found(q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> str | None:
     """Why the generated path should refuse before asking the model, or None."""
     if not passages or not scored:
         return "nothing in the documents matches the question"
+    best = max(s.similarity for s in scored)
+    coverage = passage_coverage(q, passages, idf)
+    if best < FLOOR_SIMILARITY and coverage < FLOOR_COVERAGE:
+        return f"nothing in the documents is about the question (closest sentence {best:.2f}, question words found {coverage:.2f})"
     return None

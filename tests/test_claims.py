@@ -166,3 +166,23 @@ def test_calibration_set_separates_paraphrases_from_inventions():
         caught += (not c["supported"]) and not stands
     assert caught == len(invented)
     assert kept_faithful >= len(faithful) - 1
+
+
+@pytest.mark.parametrize("question,answer,wanted", [
+    ("What year was Xiaomi founded?", "Xiaomi's Electric Car: A Game-Changer on the Horizon", "date"),
+    ("When did the first phase start?", "The first phase started in April 2022.", None),
+    ("When did the first phase start?", "It started in 2022.", None),
+    ("How many cars were sold?", "Xiaomi sold a lot of cars.", "number"),
+    ("How many cars were sold?", "Xiaomi sold three hundred thousand cars.", None),
+    ("What does the SU7 cost?", "It costs RMB 215,900.", None),
+    ("What is the starting price of the Xiaomi SU7?", "Xiaomi's Entry into the Electric Vehicle Market", "number"),
+    ("Who leads Xiaomi?", "Lei Jun leads Xiaomi.", None),
+])
+def test_a_draft_must_hold_the_kind_of_answer_asked_for(question, answer, wanted):
+    assert claims.missing_answer_type(question, answer) == wanted
+
+
+def test_a_faithful_draft_beside_the_point_is_not_shown():
+    heading = "Xiaomi's Electric Car: A Game-Changer on the Horizon"
+    out = claims.check_draft(heading + " [1]", [passage(heading + ". It was founded in 2010.")], "What year was Xiaomi founded?")
+    assert out.problem and "date" in out.problem

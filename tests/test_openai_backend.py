@@ -51,7 +51,9 @@ def test_openai_backend_answers_through_the_server(remote, ingested, question, f
     # kept, or it failed and the extractive answer replaces it, marked so.
     assert ans.backend in ("openai", "extractive-fallback")
     if ans.backend == "openai":
-        assert not ans.notes
+        # What stands is the model's, checked sentence by sentence; the notes only say what was taken out.
+        assert all(n.startswith(("citation re-pointed", "1 sentence removed")) or " sentences removed" in n for n in ans.notes), ans.notes
+        assert ans.claims and any(c.verdict in ("kept", "repointed") for c in ans.claims)
     else:
         assert any("openai model's draft failed the check" in n for n in ans.notes), ans.notes
         assert fact in ans.text
@@ -69,10 +71,19 @@ def test_openai_backend_unchecked_draft_keeps_the_servers_text_and_cites(remote,
     assert all(1 <= c.n <= len(ans.citations) for c in ans.citations)
 
 
-def test_openai_backend_refuses_unanswerable_without_calling_the_model(remote):
-    ans = remote.ask("How much horsepower does the SU7's motor produce?")
-    assert ans.refused and ans.citations == [] and ans.text == REFUSAL
+def test_openai_backend_refuses_what_the_documents_are_not_about_without_calling_the_model(remote):
+    ans = remote.ask("How do I bake sourdough bread?")
+    assert ans.refused and ans.citations == [] and ans.text == REFUSAL and ans.backend == "gate"
     assert "first_token" not in ans.timings
+
+
+def test_openai_backend_lets_the_model_decide_a_near_topic_question(remote):
+    """The floor leaves near-topic questions to the model; whatever it says is checked or recognised as a refusal."""
+    ans = remote.ask("How much horsepower does the SU7's motor produce?")
+    assert "first_token" in ans.timings
+    assert ans.refused or ans.backend in ("openai", "extractive-fallback")
+    if ans.refused:
+        assert ans.citations == [] and ans.text == REFUSAL
 
 
 # -- the server is down ---------------------------------------------------------------

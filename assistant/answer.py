@@ -19,7 +19,8 @@ from .retrieve import HybridRetriever
 from .settings import Settings
 from .spans import Span
 from .gate import extractive_gate, nothing_found
-from .support import ScoredSpan, score_spans, select_sentences
+from .compose import closest_passages, compose
+from .support import ScoredSpan, score_spans
 from .chunking import split_sentences
 from .text import terms
 from .tokens import count_tokens
@@ -80,8 +81,9 @@ class AnswerEngine:
         q = (question or "").strip()
         ans = Answer(text="", question=q, standalone_question=q)
 
-        def refuse(reason: str) -> Iterator[str]:
+        def refuse(reason: str, scored: list[ScoredSpan] | None = None) -> Iterator[str]:
             ans.text, ans.refused, ans.citations = prompts.REFUSAL, True, []
+            ans.closest = closest_passages(scored or [], ans.passages)  # "closest passages, not an answer"
             ans.notes.append(reason)
             ans.backend = ans.backend or "guard"
             yield ans.text
@@ -106,7 +108,7 @@ class AnswerEngine:
             timings["support"] = time.perf_counter() - t0
             if why:
                 ans.backend = "gate"
-                yield from refuse(why)
+                yield from refuse(why, scored)
             elif self.generator is None:
                 ans.backend = "extractive"
                 yield from self._extractive(ans, scored, passages)
@@ -129,7 +131,13 @@ class AnswerEngine:
         return nothing_found(q, passages, scored, idf)
 
     def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
-        chosen = select_sentences(ans.standalone_question, scored)
+        chosen = compose(ans.standalone_question, scored)
+        if not chosen:  # only headings, bylines or questions matched: nothing to quote
+            ans.text, ans.refused, ans.citations = prompts.REFUSAL, True, []
+            ans.closest = closest_passages(scored, passages)
+            ans.notes.append("the closest lines are headings or boilerplate, not statements")
+            yield ans.text
+            return
         parts = []
         for i, s in enumerate(chosen, start=1):
             parts.append(f"{s.span.text} [{i}]")

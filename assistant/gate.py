@@ -8,28 +8,69 @@
 """
 from __future__ import annotations
 
+import math
+
+from .answer_types import expected_type, focus_entities
+from .compose import candidates, paragraph
 from .settings import Settings
 from .support import ScoredSpan, passage_coverage
+from .text import terms
 from .types import Passage
 
 
-def support_score(q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> float:
-    """Evidence (0..1) that the passages answer ``q``."""
+# Question-level gate features, in this order (see :func:`gate_features`).
+GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_coverage", "typed_ok", "typed_bad",
+                 "entity_missing", "similarity_gap")
+# A logistic model of "the passages answer the question", fitted by
+# evals/calibration/fit.py on our own calibration sets (near-topic questions
+# on corpus/, and cross-corpus negatives from two halves of a package-docs
+# corpus); held-out figures in evals/calibration/weights.json.
+GATE_WEIGHTS = (2.837, 2.652, 0.443, 0.312, -0.039, -0.946, -2.768, 2.067)
+GATE_BIAS = -3.426
+TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
+
+
+def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan]) -> tuple[float, ...]:
+    """The GATE_FEATURES of a question, from the retrieved passages alone.
+
+    Nothing here reads corpus-wide statistics (no IDF, no corpus size), so the
+    same question over the same evidence scores the same on 5 files or 500:
+    closeness of the best sentences, the share of the question's property
+    words (its content words other than the names it is about) in the lead
+    sentence's paragraph, whether a top sentence holds an answer of the type
+    asked next to those words, and whether the names occur at all.
+    """
+    pool = candidates(scored)
+    if not passages or not pool:
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0)
+    focus = focus_entities(q)
+    props = set(terms(q)) - {t for e in focus for t in terms(e)}
+    top = pool[:3]
+    covs = [len(props & set(terms(paragraph(s.span)))) / len(props) if props else 1.0 for s in top]
+    qtype = expected_type(q)
+    ok = float(bool(qtype) and any(s.answers and c >= TYPED_COVERAGE for s, c in zip(top, covs)))
+    bad = float(bool(qtype) and not ok)
+    text = " ".join(p.chunk.text for p in passages).lower()
+    missing = sum(e not in text for e in focus) / len(focus) if focus else 0.0
+    sims = sorted((s.similarity for s in pool), reverse=True)
+    best = sims[0]
+    typical = sims[len(sims) // 2]  # the median sentence of the retrieved passages: the question's background
+    return (best, top[0].similarity, covs[0], max(covs), ok, bad, missing, best - typical)
+
+
+def support_score(q: str, passages: list[Passage], scored: list[ScoredSpan], idf=None) -> float:
+    """Probability (0..1) that the passages answer ``q``, for the extractive gate."""
     if not passages or not scored:
         return 0.0
-    # Semantic closeness of the best sentence, plus how much of the
-    # question's (IDF-weighted) vocabulary the top passages share. Near-
-    # topic questions the corpus cannot answer score high on the first but
-    # miss distinctive terms ("top speed", "kWh"), which the second catches.
-    best_sim = max(s.similarity for s in scored)
-    return 0.5 * best_sim + 0.5 * passage_coverage(q, passages, idf)
+    z = GATE_BIAS + sum(w * x for w, x in zip(GATE_WEIGHTS, gate_features(q, passages, scored)))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def extractive_gate(q: str, passages: list[Passage], scored: list[ScoredSpan], idf, settings: Settings) -> str | None:
     """Why the extractive backend should refuse, or None."""
     support = support_score(q, passages, scored, idf)
     if support < settings.refusal_threshold:
-        return f"weak support in the documents ({support:.2f} < {settings.refusal_threshold:.2f})"
+        return f"the documents do not seem to answer this (support {support:.2f} < {settings.refusal_threshold:.2f})"
     return None
 
 

@@ -14,15 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answer_types import candidates, expected_type, focus_entities
 from .spans import Span, sentence_spans
 from .text import numbers, terms
 from .types import Passage
 
-_WHEN = re.compile(r"^\s*(when|what (year|date|month|day)|by when|since when)\b", re.I)
-_HOWMANY = re.compile(r"\b(how (many|much|long|far|big|fast)|what (percentage|share|price|number|amount|figure))\b", re.I)
-_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
-_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b")
+
+# Sentence-ranking features, in this order; RANK_WEIGHTS (below) weighs them.
+FEATURES = ("similarity", "coverage", "context_coverage", "typed_hit", "typed_miss", "entity", "novelty", "passage_rank")
 
 
 @dataclass
@@ -30,17 +29,25 @@ class ScoredSpan:
     span: Span
     passage: int  # 0-based index into the passage list
     similarity: float  # cosine(question, sentence)
-    coverage: float  # IDF-weighted share of question terms in the sentence's passage context
+    coverage: float  # IDF-weighted share of question terms in the sentence
     score: float  # what ranks sentences for the extractive answer
+    answers: frozenset = frozenset()  # candidates of the asked answer type (a date for "when" ...) not in the question
+    features: tuple = ()  # the FEATURES values behind ``score``
 
     @property
     def support(self) -> float:
-        """Evidence that this sentence answers the question, 0..1, for the refusal gate."""
+        """Evidence that this sentence answers the question, 0..1."""
         return 0.5 * self.similarity + 0.5 * self.coverage
 
 
 def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> list[ScoredSpan]:
-    """Every sentence of the passages scored against the question, best first."""
+    """Every sentence of the passages scored against the question, best first.
+
+    The score is a small fitted linear model (:data:`RANK_WEIGHTS`) over
+    closeness, question terms covered, whether the sentence holds an answer of
+    the type asked (one the question does not already state), and whether it
+    is about the entity the question names.
+    """
     seen: set[tuple[str, int]] = set()
     spans: list[tuple[int, Span]] = []
     for i, p in enumerate(passages):
@@ -52,18 +59,42 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     if not spans:
         return []
     sims = _cosines(qvec, _SENTENCES.embed(embedder, [sp.text for _, sp in spans]))
-    qterms = set(terms(question))
+    qterms = set(terms(question)) - META_TERMS
     weights = {t: idf(t) for t in qterms}
     total = sum(weights.values()) or 1.0
+    qtype = expected_type(question)
+    focus = focus_entities(question)
+    ctx_terms = [set(terms(p.chunk.text)) for p in passages]
+    ctx_low = [p.chunk.text.lower() for p in passages]
     out = []
     for (i, sp), cos in zip(spans, sims):
         sim = max(0.0, float(cos))
         st = set(terms(sp.text))
         cov = sum(w for t, w in weights.items() if t in st) / total
-        bonus = _type_bonus(question, sp.text) + 0.03 * (1.0 / (1 + i))
-        out.append(ScoredSpan(sp, i, sim, cov, 0.45 * sim + 0.55 * cov + bonus))
+        ctx = sum(w for t, w in weights.items() if t in ctx_terms[i]) / total
+        answers = frozenset(candidates(sp.text, qtype, question)) if qtype else frozenset()
+        low = sp.text.lower()
+        ent = (sum(e in low for e in focus) + sum(e in ctx_low[i] for e in focus)) / (2 * len(focus)) if focus else 1.0
+        novelty = len(st - qterms) / len(st) if st else 0.0
+        f = (sim, cov, ctx, float(bool(qtype) and bool(answers)), float(bool(qtype) and not answers), ent, novelty, 1.0 / (1 + i))
+        out.append(ScoredSpan(sp, i, sim, cov, rank_score(f), answers, f))
     out.sort(key=lambda s: -s.score)
     return out
+
+
+# Words about the documents rather than their subject ("named across the
+# articles"): matching them in a sentence is no evidence of an answer.
+META_TERMS = frozenset(terms("article articles document documents text texts passage passages source sources mention mentioned named across"))
+
+# Fitted by evals/calibration/fit.py (logistic regression, sentence holds a
+# key fact or not) on xiaomi_near.json and packages_a.json; see
+# evals/calibration/weights.json for the fit and its held-out figures.
+RANK_WEIGHTS = (3.332, 5.938, -1.421, 1.613, -2.738, -1.494, 0.766, 2.174)
+
+
+def rank_score(features: tuple) -> float:
+    """The linear sentence-ranking score of one FEATURES tuple."""
+    return float(sum(w * x for w, x in zip(RANK_WEIGHTS, features)))
 
 
 def passage_coverage(question: str, passages: list[Passage], idf, top: int = 3) -> float:
@@ -103,16 +134,6 @@ def _names(text: str) -> set[str]:
     for m in re.finditer(r"(?<=[a-z0-9,;:] )([A-Z][\w-]+)", text):
         out.add(m.group(1))
     return out
-
-
-def _type_bonus(question: str, sentence: str) -> float:
-    if _WHEN.search(question) and _DATE.search(sentence):
-        return 0.08
-    if _HOWMANY.search(question) and any(ch.isdigit() for ch in sentence):
-        return 0.08
-    if _WHO.search(question) and _NAME.search(sentence):
-        return 0.04
-    return 0.0
 
 
 def _cosines(q, vecs: np.ndarray) -> np.ndarray:
@@ -187,73 +208,3 @@ _SENTENCES = _SentenceVectors()
 def clear_sentence_cache() -> None:
     """Forget cached sentence vectors (the latency benchmark times cold scoring with it)."""
     _SENTENCES.clear()
-
-
-def select_sentences(question: str, scored: list[ScoredSpan], limit: int = 3, floor: float = 0.75) -> list[ScoredSpan]:
-    """Pick the sentences of an extractive answer.
-
-    Greedy: the best sentence first, then those close to it in score that add
-    something — question terms not yet covered, or another document (so a
-    question spanning two articles gets both sides).
-    """
-    if not scored:
-        return []
-    best = scored[0].score
-    qterms = set(terms(question))
-    chosen = [scored[0]]
-    covered = qterms & set(terms(scored[0].span.text))
-    sources = {scored[0].span.chunk.source}
-    pool = [s for s in scored[1:] if s.score >= floor * best]
-    while pool and len(chosen) < limit:
-        def gain(s: ScoredSpan) -> float:
-            new_terms = (qterms & set(terms(s.span.text))) - covered
-            return s.score + 0.1 * (s.span.chunk.source not in sources) + 0.1 * len(new_terms) / max(1, len(qterms))
-        nxt = max(pool, key=gain)
-        pool.remove(nxt)
-        if _redundant(nxt, chosen):
-            continue
-        chosen.append(nxt)
-        covered |= qterms & set(terms(nxt.span.text))
-        sources.add(nxt.span.chunk.source)
-    return _with_continuations(chosen, scored)
-
-
-# A sentence opening like this leans on the one before it ("These could
-# include ...", "The second phase ..."): quoting the first alone loses the point.
-_CONTINUES = re.compile(r"^(these|this|they|such|it|its|the (first|second|third|next|latter|former)|additionally|moreover|also|furthermore|in addition)\b", re.I)
-
-
-def _with_continuations(chosen: list[ScoredSpan], scored: list[ScoredSpan], per_sentence: int = 2) -> list[ScoredSpan]:
-    by_line: dict[tuple[str, int], list[ScoredSpan]] = {}
-    for s in scored:
-        by_line.setdefault((s.span.chunk.source, s.span.start_line), []).append(s)
-    for group in by_line.values():
-        group.sort(key=lambda s: s.span.start_char)
-    out: list[ScoredSpan] = []
-    taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
-    for c in chosen:
-        out.append(c)
-        line = by_line.get((c.span.chunk.source, c.span.start_line), [])
-        after = [s for s in line if s.span.start_char > c.span.start_char]
-        for nxt in after[:per_sentence]:
-            key = (nxt.span.chunk.source, nxt.span.start_char)
-            if key in taken or not _CONTINUES.match(nxt.span.text):
-                break
-            out.append(nxt)
-            taken.add(key)
-    return out
-
-
-def _redundant(s: ScoredSpan, chosen: list[ScoredSpan]) -> bool:
-    """A sentence whose content words mostly repeat an already chosen one."""
-    st = set(terms(s.span.text))
-    for c in chosen:
-        ct = set(terms(c.span.text))
-        if st and len(st & ct) / len(st) > 0.8:
-            return True
-    return False
-
-
-def embed_sentences(embedder, texts: list[str]) -> np.ndarray:
-    """Vectors for ``texts`` through the shared sentence cache (the answer check reuses scoring's vectors)."""
-    return _SENTENCES.embed(embedder, texts)

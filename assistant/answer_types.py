@@ -1,0 +1,133 @@
+"""What kind of answer a question asks for, and whether a sentence holds one.
+
+Cheap, corpus-independent patterns: a date for "when", a quantity for "how
+many/much", a person for "who", a place for "where". A candidate counts only
+when the question does not already contain it, so a sentence that merely
+restates the question's own year or name does not look like an answer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import terms
+
+DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_Q_DATE = re.compile(r"^\s*(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
+_Q_QUANTITY = re.compile(
+    r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
+    r"\bwhat(?:'s| is| was| are| were)? (?:the |its |their )?(?:\w+ )?(percentage|share|price|cost|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage)\b",
+    re.I,
+)
+_Q_PERSON = re.compile(r"^\s*(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
+_Q_PLACE = re.compile(r"^\s*where\b|\b(which|what|in which|in what) (city|country|region|town|state|place|continent|province|location|area|district)\b", re.I)
+
+_YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
+_DATE_WORD = re.compile(rf"\b({_MONTHS}|{_MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|th)? century\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])[$€£¥]?\d[\d,.]*(%|\s?(percent|million|billion|thousand|bn|m|k|km|kg|mph|kwh|meters|metres|miles|square))?", re.I)
+_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|double|twice)\b", re.I)
+_CAP = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9](?:\s+(?:of|de|da|van|von|the)?\s*[A-Z][\w'’-]*)*")
+# Capitalised words that are no names: sentence openers and calendar words.
+_NOT_NAMES = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "it", "its", "this", "these", "that", "those", "he",
+              "she", "they", "we", "i", "you", "his", "her", "their", "our", "as", "after", "before", "during", "while",
+              "with", "however", "although", "also", "but", "and", "or", "if", "when", "since", "today", "yes", "no"}
+_CODE = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{2,}\b")  # model codes: SU7, YU7, H100
+
+
+def expected_type(question: str) -> str | None:
+    """The answer type a question asks for: date, quantity, person, place, or None."""
+    q = question or ""
+    if _Q_DATE.search(q):
+        return DATE
+    if _Q_QUANTITY.search(q):
+        return QUANTITY
+    if _Q_PERSON.search(q):
+        return PERSON
+    if _Q_PLACE.search(q):
+        return PLACE
+    return None
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised word groups that are not a sentence opener or calendar word."""
+    out = set()
+    for m in _CAP.finditer(text):
+        words = m.group(0).split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        name = " ".join(words)
+        low = name.lower()
+        if not name or low in _DAYS or re.fullmatch(rf"({_MONTHS}|{_MONTH_ABBR})", low):
+            continue
+        at_start = m.start() == 0 or text[: m.start()].rstrip()[-1:] in (".", "!", "?", ":", "\"", "“", "-", "")
+        if at_start and len(words) == 1 and low in _COMMON_OPENERS:
+            continue
+        out.add(name)
+    return out
+
+
+# Frequent sentence openers that are capitalised only by position.
+_COMMON_OPENERS = {"what", "which", "who", "where", "how", "why", "there", "here", "one", "some", "many", "most",
+                   "all", "each", "every", "other", "such", "then", "now", "so", "not", "only", "both", "another",
+                   "several", "moreover", "furthermore", "additionally", "meanwhile", "instead", "despite", "because"}
+
+
+def _fresh(candidates: set[str], question: str) -> set[str]:
+    """Candidates whose words are not all in the question."""
+    qt = set(terms(question))
+    return {c for c in candidates if set(terms(c)) - qt}
+
+
+def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
+    """Answers of type ``qtype`` in ``sentence`` that the question does not already state."""
+    if qtype == DATE:
+        found = {m.group(0) for m in _YEAR.finditer(sentence)} | {m.group(0) for m in _DATE_WORD.finditer(sentence)}
+    elif qtype == QUANTITY:
+        found = {m.group(0).strip() for m in _NUMBER.finditer(sentence) if not _is_bare_year(m.group(0), sentence, m.start())}
+        found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)}
+    elif qtype in (PERSON, PLACE):
+        found = _names(sentence)
+    else:
+        return set()
+    return _fresh(found, question)
+
+
+def _is_bare_year(token: str, sentence: str, at: int) -> bool:
+    """A year ("in 2025", "March 2021") is a date, not the quantity a "how many" asks for."""
+    return bool(_YEAR.fullmatch(token.strip())) and sentence[max(0, at - 1) : at] not in ("$", "€", "£")
+
+
+_IDENT = re.compile(r"\b[A-Za-z]\w*(?:[_.]\w+)+\b")  # code names: load_dotenv, encodings.idna
+
+
+def focus_entities(question: str) -> set[str]:
+    """Names, model codes and identifiers the question is about ("BYD", "SU7", "load_dotenv"), lower-cased."""
+    out = {m.group(0).lower() for m in _CODE.finditer(question)} | {m.group(0).lower() for m in _IDENT.finditer(question)}
+    for m in re.finditer(r"[A-Z][\w-]*[A-Za-z0-9]", question):
+        if m.start() == 0 or question[: m.start()].rstrip()[-1:] in (".", "?", "!", ":", "\"", "“"):
+            continue  # capitalised by position only
+        word = re.sub(r"['’]s$", "", m.group(0)).lower()
+        if word not in _NOT_NAMES and word not in _COMMON_OPENERS and word not in _DAYS:
+            out.add(word)
+    return out
+
+
+@dataclass(frozen=True)
+class Typing:
+    """The answer-type view of one sentence for one question."""
+
+    qtype: str | None
+    answers: frozenset[str]  # candidates of the asked type, not already in the question
+
+    @property
+    def holds_answer(self) -> bool:
+        return bool(self.answers)
+
+
+def typing_of(sentence: str, question: str, qtype: str | None) -> Typing:
+    """Answer candidates of the asked type in ``sentence``."""
+    return Typing(qtype, frozenset(candidates(sentence, qtype, question)))

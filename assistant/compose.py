@@ -1,0 +1,194 @@
+"""Compose a concise extractive answer from scored sentences.
+
+Lead with the one sentence that answers; add one only when it brings
+something asked for (another item of a list, another document's figure when
+the question spans documents); a sentence ending in a colon brings the list
+or steps that follow it. Headings, bylines, copyright lines, tag lists and
+reader comments are never quoted, and a question-shaped line never leads.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .spans import Span
+from .support import ScoredSpan
+from .text import terms
+from .types import Citation, Passage
+
+_BOILER = re.compile(
+    r"^(©|\(c\)|copyright\b|all rights reserved|tags?:|filed under|posted (by|on|in)\b|by [A-Z][a-z]+( [A-Z][a-z]+)?$|"
+    r"written by\b|share (this|on)\b|leave a (reply|comment)|post a comment|previous post|next post|related (posts|articles)|"
+    r"read more\b|click here|subscribe\b|sign up\b|follow us|your email address|required fields|advertisement|"
+    r"\[?!\[|<img|<a |\.\. (image|_)|:target:|:alt:|\|[\w ]+\|$)",
+    re.I,
+)
+# A line that opens the reader-comment part of a page: what follows is not the article.
+_COMMENTS = re.compile(r"^\s*(reader comments|comments|\d+ (thoughts|comments|responses) on\b|leave a reply|post a comment)", re.I | re.M)
+_RULE = re.compile(r"^\s*([=\-~^#*+_.`]{3,}|#{1,6}\s.*)\s*$")  # markdown/rst heading marks and rules
+_DATE_LINE = re.compile(r"^[-–•*\s]*\d{1,2} [A-Z][a-z]{2} \d{4}$|^[-–•*]\s*\w+$")  # "- 14 Dec 2024", "- Anonymous"
+_LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
+_LIST_Q = re.compile(
+    r"\b(list|name (the|all|some)|which (\w+ ){0,2}(are|were|have|do)\b|what (are|were) (the )?(\w+ ){0,3}\w+s\b|"
+    r"(which|what) (\w+ ){0,2}\w+(s|ies)\b|steps|ways|features|options|types|kinds|examples|competitors|regions|components)",
+    re.I,
+)
+_MULTI_Q = re.compile(r"\b(across|both|each|all (of )?the (articles|documents|sources|files)|compare|comparison|differ|difference|versus|vs\.?|according to (the )?(articles|documents|sources))\b", re.I)
+
+MAX_LIST_LINES = 10  # steps after a colon: a long how-to still reads as one answer
+MAX_EXTRA = 2  # sentences added for more list items or another document's view
+EXTRA_FLOOR = 0.8  # an added sentence must score this share of the lead's score (the old greedy pick used 0.75)
+
+
+def is_boilerplate(span: Span) -> bool:
+    """Headings, bylines, copyright lines, tag lists, markup and reader comments."""
+    t = span.text.strip()
+    if _BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t):
+        return True
+    if _is_heading(span):
+        return True
+    before = span.chunk.text[: max(0, span.start_char - span.chunk.start_char)]
+    return bool(_COMMENTS.search(before))
+
+
+def _is_heading(span: Span) -> bool:
+    """A short line on its own, in title case or without a verb-like sentence ending."""
+    line = _line_of(span)
+    t = span.text.strip()
+    if line.strip() != t:  # a sentence sharing its line with others is running text
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", t)
+    if not words or len(words) > 14:
+        return False
+    if not t.endswith((".", "!", "?", ":")) and len(words) <= 14:
+        return True
+    content = [w for w in words if w.lower() not in _SMALL]
+    caps = sum(w[0].isupper() for w in content)
+    return len(content) >= 2 and caps / len(content) >= 0.7
+
+
+_SMALL = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "at", "by", "with", "from", "into", "as", "is"}
+
+
+def paragraph(span: Span) -> str:
+    """The line of the chunk that holds ``span`` (a paragraph, in most text files)."""
+    return _line_of(span)
+
+
+def _line_of(span: Span) -> str:
+    c = span.chunk
+    at = span.start_char - c.start_char
+    start = c.text.rfind("\n", 0, at) + 1
+    end = c.text.find("\n", at)
+    return c.text[start : end if end >= 0 else len(c.text)]
+
+
+def is_question_shaped(span: Span) -> bool:
+    """A line that asks rather than answers (an FAQ heading restating the question)."""
+    return span.text.rstrip().endswith("?")
+
+
+def asks_for_list(question: str) -> bool:
+    """A question whose answer is several items ("Which competitors…", "What are the steps…")."""
+    return bool(_LIST_Q.search(question))
+
+
+def spans_documents(question: str) -> bool:
+    """A question about several documents ("across the articles", "compare")."""
+    return bool(_MULTI_Q.search(question))
+
+
+def candidates(scored: list[ScoredSpan]) -> list[ScoredSpan]:
+    """Scored sentences that may be quoted as answer sentences, best first."""
+    return [s for s in scored if not is_boilerplate(s.span) and not is_question_shaped(s.span)]
+
+
+def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan] | None = None) -> list[ScoredSpan]:
+    """The sentences of the answer, lead first; a lead ending in ':' carries its list."""
+    pool = candidates(scored)
+    if not pool:
+        return []
+    lead = pool[0]
+    chosen = [lead]
+    if asks_for_list(question) or spans_documents(question):
+        chosen += _extras(question, lead, pool[1:])
+    ordered = all_spans if all_spans is not None else scored
+    return [_with_list(s, ordered) for s in chosen]
+
+
+def _extras(question: str, lead: ScoredSpan, rest: list[ScoredSpan]) -> list[ScoredSpan]:
+    """Further sentences that bring a new item or another document's view."""
+    qt = set(terms(question))
+    have = set(terms(lead.span.text)) - qt
+    sources = {lead.span.chunk.source}
+    multi = spans_documents(question)
+    out: list[ScoredSpan] = []
+    for s in rest:
+        if len(out) >= MAX_EXTRA or s.score < EXTRA_FLOOR * lead.score:
+            break
+        st = set(terms(s.span.text)) - qt
+        new = st - have
+        other_doc = s.span.chunk.source not in sources
+        if not st or len(new) / len(st) < 0.5:  # mostly repeats what is already said
+            continue
+        if multi and not other_doc:
+            continue
+        if not (s.answers or other_doc or _has_items(s.span.text)):
+            continue
+        out.append(s)
+        have |= st
+        sources.add(s.span.chunk.source)
+    return out
+
+
+def _has_items(text: str) -> bool:
+    """An enumeration: "A, B and C", or a list line."""
+    return text.count(",") >= 2 or bool(_LIST_ITEM.match(text))
+
+
+def _with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
+    """A sentence ending in ':' extended over the list or steps that follow it in its chunk."""
+    if not s.span.text.rstrip().endswith(":"):
+        return s
+    c = s.span.chunk
+    follow = sorted(
+        (o.span for o in ordered if o.span.chunk.source == c.source and o.span.start_char > s.span.start_char
+         and c.start_char <= o.span.start_char < c.end_char),
+        key=lambda sp: sp.start_char,
+    )
+    last = s.span
+    for sp in follow[:MAX_LIST_LINES]:
+        if sp.start_line > last.end_line + 2 or (_is_heading(sp) and not _LIST_ITEM.match(_line_of(sp))):
+            break
+        last = sp
+    if last is s.span:
+        return s
+    a = s.span.start_char - c.start_char
+    b = last.start_char - c.start_char + len(last.text)
+    block = replace(s.span, text=c.text[a:b], end_line=last.end_line)
+    return replace(s, span=block)
+
+
+CLOSEST = 2  # passages a refusal points to: enough to look further, too few to read as an answer
+
+
+def closest_passages(scored: list[ScoredSpan], passages: list[Passage], n: int = CLOSEST) -> list[Citation]:
+    """For a refusal: the nearest passages, each as its best quotable sentence ("closest passages, not an answer")."""
+    out: list[Citation] = []
+    seen: set[int] = set()
+    for s in candidates(scored) or scored:
+        if s.passage in seen:
+            continue
+        seen.add(s.passage)
+        out.append(Citation(n=len(out) + 1, source=s.span.chunk.source, start_line=s.span.start_line,
+                            end_line=s.span.end_line, quote=s.span.text, score=round(s.similarity, 3)))
+        if len(out) >= n:
+            return out
+    for i, p in enumerate(passages):  # nothing scored (e.g. no sentences): fall back to the passages' lines
+        if len(out) >= n:
+            break
+        if i not in seen:
+            c = p.chunk
+            out.append(Citation(n=len(out) + 1, source=c.source, start_line=c.start_line, end_line=c.end_line,
+                                quote=c.text[:200], score=round(p.dense, 3)))
+    return out

@@ -25,8 +25,8 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # evals/calibration/fit.py on our own calibration sets (near-topic questions
 # on corpus/, and cross-corpus negatives from two halves of a package-docs
 # corpus); held-out figures in evals/calibration/weights.json.
-GATE_WEIGHTS = (2.837, 2.652, 0.443, 0.312, -0.039, -0.946, -2.768, 2.067)
-GATE_BIAS = -3.426
+GATE_WEIGHTS = (2.092, 2.811, 0.385, 0.03, -0.732, -0.58, -1.881, 1.187)
+GATE_BIAS = -2.136
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 

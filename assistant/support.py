@@ -89,7 +89,7 @@ META_TERMS = frozenset(terms("article articles document documents text texts pas
 # Fitted by evals/calibration/fit.py (logistic regression, sentence holds a
 # key fact or not) on xiaomi_near.json and packages_a.json; see
 # evals/calibration/weights.json for the fit and its held-out figures.
-RANK_WEIGHTS = (3.332, 5.938, -1.421, 1.613, -2.738, -1.494, 0.766, 2.174)
+RANK_WEIGHTS = (3.429, 5.558, -1.586, 1.479, -2.86, -1.193, 0.831, 2.372)
 
 
 def rank_score(features: tuple) -> float:

@@ -44,6 +44,17 @@ XIAOMI_ANSWERABLE = [
     ("how much does the su7 cost in us dollars", [["$29,700"]], [X4]),
     ("Why might the YU7 lead the international expansion?", [["more popular in Western markets"]], [X4]),
     ("Which regions outside China might Xiaomi bring its EVs to?", [["Europe"], ["North America"]], [X3]),
+    # Heavy paraphrases: no product or company names, few of the articles' words.
+    ("How long ago did the phone maker come into existence?", [["2010"]], [X0]),
+    ("What sum did the firm commit to its motoring unit over a decade?", [["$10 billion"]], [X0]),
+    ("How many vehicles did buyers snap up in the first day and a half?", [["120,000"]], [X0]),
+    ("What happened in the private session the boss held with senior staff?", [["launch plans"]], [X1]),
+    ("How many well-off customers does the firm want to draw to its cars?", [["20 million"]], [X2]),
+    ("What is the entry-level sticker price of the company's first sedan?", [["215,900"]], [X4]),
+    ("At which trade show in Spain did the sedan first appear abroad?", [["Mobile World Congress"]], [X4]),
+    ("Before which year does the chief want European buyers to get the cars?", [["2030"]], [X4]),
+    ("What parts could be difficult to source for the car business?", [["batteries"]], [X3]),
+    ("Which kind of shops will the company use to gauge foreign demand?", [["Xiaomi stores"]], [X4]),
 ]
 
 # Near-topic questions the five articles never answer: a property they never
@@ -100,6 +111,11 @@ PACKAGES_A = [
     ("How much less overhead does it have than a typical binary tree?", [["66%"]], "sortedcontainers.txt"),
     ("Which open source projects use Sorted Containers?", [["Zipline"], ["Trio"]], "sortedcontainers.txt"),
     ("What test coverage does Sorted Containers have?", [["100%"]], "sortedcontainers.txt"),
+    ("How do I keep secrets such as passwords out of version control?", [[".gitignore"]], "python-dotenv.md"),
+    ("Can the settings file be read from something other than a file on disk?", [["stream"]], "python-dotenv.md"),
+    ("Is it fine to run the console fix several times?", [["safe to call this function multiple times"]], "colorama.txt"),
+    ("What is the memory cost of storing each item?", [["eight bytes"]], "sortedcontainers.txt"),
+    ("Can huge dumps be processed without loading everything into memory?", [["streaming mode"]], "xmltodict.md"),
 ]
 # Questions on the second half (answerable against half_b only).
 PACKAGES_B = [
@@ -123,6 +139,11 @@ PACKAGES_B = [
     ("How do I turn on debug logging for Flask-CORS?", [["logging.DEBUG"]], "flask-cors.txt"),
     ("What does the Flask-CORS development environment use for dependency management?", [["uv"]], "flask-cors.txt"),
     ("Whose snippet is Flask-CORS based on?", [["Armin Ronacher"]], "flask-cors.txt"),
+    ("Why is sharing cookies between sites switched off out of the box?", [["security implications"]], "flask-cors.txt"),
+    ("Which space agency relies on the class-writing library?", [["NASA"]], "attrs.md"),
+    ("Where can I chat with the HTTP client's community?", [["Discord"]], "urllib3.md"),
+    ("How do I turn a unicode host name into its ASCII form?", [["encode"]], "idna.txt"),
+    ("Can I write my classes without type hints?", [["optional"]], "attrs.md"),
 ]
 
 

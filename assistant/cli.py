@@ -1,4 +1,4 @@
-"""Command line: ingest, ask, chat, serve, eval. Errors become one friendly line here."""
+"""Command line: ingest, ask, chat, serve, api, eval. Errors become one friendly line here."""
 from __future__ import annotations
 
 import argparse
@@ -27,7 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("question")
     s.add_argument("--json", action="store_true", help="print exactly one JSON object")
     sub.add_parser("chat", parents=[common], help="chat in the terminal")
-    s = sub.add_parser("serve", parents=[common], help="open the chat UI in the browser")
+    s = sub.add_parser("serve", parents=[common], help="serve the chat UI and the HTTP API (one process)")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s = sub.add_parser("api", parents=[common], help="serve the OpenAI-compatible HTTP API alone")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     sub.add_parser("files", parents=[common], help="list indexed files")
@@ -157,9 +160,16 @@ def _chat(args) -> int:
 
 
 def _serve(args) -> int:
-    from .ui.app import serve
+    from .http.serve import serve
 
-    serve(_settings(args))
+    serve(_settings(args), ui=True)
+    return 0
+
+
+def _api(args) -> int:
+    from .http.serve import serve
+
+    serve(_settings(args), ui=False)
     return 0
 
 
@@ -196,7 +206,7 @@ def _bar():
     return Bar()
 
 
-_COMMANDS = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "files": _files, "eval": _eval}
+_COMMANDS = {"ingest": _ingest, "ask": _ask, "chat": _chat, "serve": _serve, "api": _api, "files": _files, "eval": _eval}
 
 if __name__ == "__main__":
     sys.exit(main())

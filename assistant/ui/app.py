@@ -1,4 +1,4 @@
-"""Build and launch the Gradio app: layout and event wiring only.
+"""Build the Gradio app: layout and event wiring only (assistant.http.serve serves it beside the API).
 
 What each button does lives in :mod:`.callbacks` (plain functions), the HTML
 in :mod:`.render`, the look and the click script in :mod:`.theme`.
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ..errors import EmptyCorpusError
 from ..loaders import SUPPORTED
 from ..settings import BACKENDS, Settings
 from ..types import IngestReport
@@ -19,9 +18,13 @@ from .theme import CSS, JS, theme
 TITLE = "Document assistant"
 
 
-def build(bot, report: IngestReport | None = None):
-    """The Gradio Blocks app for one :class:`~assistant.api.Assistant` (shared by all tabs)."""
-    ctx = cb.Context(BotPool(bot), skipped=list(report.skipped) if report else [])
+def build(bot, report: IngestReport | None = None, ctx: cb.Context | None = None):
+    """The Gradio Blocks app for one :class:`~assistant.api.Assistant` (shared by all tabs).
+
+    ``ctx`` is passed in when the HTTP API serves beside the UI, so that both
+    share the assistants and the answer and corpus locks.
+    """
+    ctx = ctx or cb.Context(BotPool(bot), skipped=list(report.skipped) if report else [])
     s = bot.settings
     examples = cb.example_questions(ctx)
 
@@ -154,7 +157,10 @@ def build(bot, report: IngestReport | None = None):
 
 
 def launch_options(settings: Settings) -> dict:
-    """Keyword arguments for ``Blocks.launch``: address, auth, upload limit, look."""
+    """Keyword arguments for ``Blocks.launch``: address, auth, upload limit, look.
+
+    ``gr.mount_gradio_app`` takes the same, less the address.
+    """
     auth = tuple(settings.auth.split(":", 1)) if settings.auth else None
     return dict(
         server_name=settings.host,
@@ -172,19 +178,3 @@ def launch_options(settings: Settings) -> dict:
         footer_links=[],
     )
 
-
-def serve(settings: Settings) -> None:
-    """Build the index if needed and serve the chat UI (blocking)."""
-    from ..api import Assistant
-
-    bot = Assistant(settings)
-    try:
-        report = bot.ingest()
-    except EmptyCorpusError as e:  # still serve: documents can be uploaded in the browser
-        print(f"note: {e.message}")
-        report = None
-    else:
-        print(f"index: {report.summary()}")
-        for f in report.skipped:
-            print(f"skipped {f.source}: {f.reason}")
-    build(bot, report).queue(default_concurrency_limit=1).launch(**launch_options(settings))

@@ -69,9 +69,10 @@ def _is_heading(span: Span) -> bool:
         return False
     if not t.endswith((".", "!", "?", ":")) and len(words) <= 14:
         return True
-    content = [w for w in words if w.lower() not in _SMALL]
-    caps = sum(w[0].isupper() for w in content)
-    return len(content) >= 2 and caps / len(content) >= 0.7
+    # Title case: names make running text capital-heavy too, so count every
+    # lower-case word, small ones included ("in", "at", "the" are rare in headings).
+    lower = sum(w[0].islower() for w in words)
+    return len(words) >= 2 and lower / len(words) <= 0.25
 
 
 _SMALL = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "at", "by", "with", "from", "into", "as", "is"}

@@ -1,0 +1,87 @@
+"""Composition of extractive answers on hand-made passages (pure logic, no model)."""
+from __future__ import annotations
+
+from assistant.chunking import chunk_lines
+from assistant.compose import closest_passages, compose, is_boilerplate
+from assistant.spans import sentence_spans
+from assistant.support import ScoredSpan
+from assistant.types import Passage
+
+
+def passage(source: str, text: str) -> Passage:
+    chunk = chunk_lines(text.splitlines(keepends=True), source, "f" * 16, 400, 0)[0]
+    return Passage(chunk=chunk, score=1.0)
+
+
+def scored_by(passages: list[Passage], ranking: list[str]) -> list[ScoredSpan]:
+    """Every sentence of the passages, ranked in the order of ``ranking`` (substrings), the rest after."""
+    out = []
+    for i, p in enumerate(passages):
+        for sp in sentence_spans(p.chunk):
+            rank = next((k for k, r in enumerate(ranking) if r in sp.text), len(ranking))
+            out.append(ScoredSpan(sp, i, 0.5, 0.5, float(-rank), frozenset()))
+    out.sort(key=lambda s: -s.score)
+    return out
+
+
+def test_a_question_shaped_heading_never_leads():
+    p = passage("faq.md", "How do I reset my password?\nOpen Settings and choose Reset password to get a reset link by email.\n")
+    chosen = compose("How do I reset my password?", scored_by([p], ["How do I reset", "Open Settings"]))
+    assert [c.span.text for c in chosen] == ["Open Settings and choose Reset password to get a reset link by email."]
+
+
+def test_steps_after_a_colon_come_with_the_sentence():
+    text = ("## Columns\n\nTo add a new column, follow these steps:\n1. Open the board.\n2. Click Add column.\n"
+            "3. Name the column and press Enter.\n\n## Rows\n\nRows are added with the plus button.\n")
+    p = passage("help.md", text)
+    chosen = compose("How do I add a new column?", scored_by([p], ["To add a new column"]))
+    assert len(chosen) == 1
+    quote = chosen[0].span.text
+    assert quote.startswith("To add a new column, follow these steps:")
+    assert "2. Click Add column." in quote and "3. Name the column and press Enter." in quote
+    assert "Rows" not in quote  # stops at the next heading
+    assert quote in text and chosen[0].span.end_line > chosen[0].span.start_line
+
+
+def test_headings_bylines_copyright_and_comments_are_never_quoted():
+    text = ("Xiaomi's Competitive Advantage\n© Xiaomi Corporation\nTags: Xiaomi, electric car, Lei Jun\n"
+            "The company names Tesla, BMW and Volkswagen as rivals.\nReader comments\n- Anonymous\n"
+            "Tesla is better than all of them, trust me.\n")
+    p = passage("a.txt", text)
+    ranked = scored_by([p], ["Competitive Advantage", "©", "Tags", "Tesla is better", "names Tesla"])
+    assert [is_boilerplate(s.span) for s in ranked[:4]] == [True, True, True, True]
+    chosen = compose("Which competitors are named?", ranked)
+    assert chosen[0].span.text == "The company names Tesla, BMW and Volkswagen as rivals."
+    assert all(not is_boilerplate(c.span) for c in chosen)
+
+
+def test_a_list_question_adds_a_sentence_with_more_items_but_no_padding():
+    text = ("The SU7 offers advanced connectivity, AI integration and a sleek design.\n"
+            "Additionally, it offers voice control, navigation and personalised settings.\n"
+            "The market is changing quickly.\n")
+    p = passage("a.txt", text)
+    chosen = compose("What features does the SU7 offer?", scored_by([p], ["advanced connectivity", "market is changing", "Additionally"]))
+    texts = [c.span.text for c in chosen]
+    assert texts[0].startswith("The SU7 offers advanced connectivity")
+    assert any(t.startswith("Additionally, it offers voice control") for t in texts)
+    assert "The market is changing quickly." not in texts
+
+
+def test_a_question_spanning_two_documents_gets_each_documents_view():
+    a = passage("a.txt", "The SU7 was first shown in Beijing in December 2023.\nIt drew large crowds.\n")
+    b = passage("b.txt", "The SU7 debuted in Barcelona at the Mobile World Congress in February.\n")
+    ranked = scored_by([a, b], ["first shown in Beijing", "drew large crowds", "debuted in Barcelona"])
+    chosen = compose("Where was the SU7 first shown? Do the articles agree?", ranked)
+    assert [c.span.chunk.source for c in chosen] == ["a.txt", "b.txt"]
+    assert "It drew large crowds." not in [c.span.text for c in chosen]
+    # A single-document question stays one sentence.
+    assert len(compose("Where was the SU7 first shown?", ranked)) == 1
+
+
+def test_a_refusal_names_the_closest_passages_not_headings():
+    a = passage("a.txt", "Big News Today\nThe factory opened in 2024 near the river.\n")
+    b = passage("b.txt", "Sales rose by ten percent.\n")
+    closest = closest_passages(scored_by([a, b], ["Big News", "factory opened", "Sales rose"]), [a, b])
+    assert [(c.source, c.quote) for c in closest] == [("a.txt", "The factory opened in 2024 near the river."),
+                                                     ("b.txt", "Sales rose by ten percent.")]
+    assert closest[0].start_line == 2

@@ -126,6 +126,10 @@ def _ask(args) -> int:
 def _print_sources(ans) -> None:
     for c in ans.citations:
         print(f"  [{c.n}] {c.source}:{c.start_line}-{c.end_line} (score {c.score:.2f})")
+    if ans.refused and ans.closest:
+        print("  closest passages, not an answer:")
+        for c in ans.closest:
+            print(f"    {c.source}:{c.start_line}-{c.end_line} {c.quote[:100]!r}")
     for note in ans.notes:
         if ans.backend == "extractive-fallback":
             print(f"  note: {note}")

@@ -100,8 +100,17 @@ def refusal_html(turn: int, ans: Answer) -> str:
         f'<div class="dc-refusal-title">Not in the documents</div>'
         f'<div class="dc-body">{text_html(ans.text)}</div>'
         f'<div class="dc-note">The documents don\'t cover this, so there are no sources to show. '
-        f"Try rephrasing, or add a document that covers it.</div>{details}{_meta(turn, ans, copy=False)}</div>"
+        f"Try rephrasing, or add a document that covers it.</div>{_closest_html(ans)}{details}{_meta(turn, ans, copy=False)}</div>"
     )
+
+
+def _closest_html(ans: Answer) -> str:
+    """The nearest passages of a refusal, plainly labelled as not an answer (never as sources)."""
+    if not ans.closest:
+        return ""
+    items = "".join(f"<li><code>{esc(c.source)}:{c.start_line}-{c.end_line}</code> {esc(c.quote[:160])}</li>" for c in ans.closest)
+    return f'<details class="dc-closest"><summary>Closest passages, not an answer</summary><ul>{items}</ul></details>'
+
 
 
 def streaming_html(text: str) -> str:

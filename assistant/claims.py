@@ -111,7 +111,7 @@ def check_draft(text: str, passages: list[Passage], question: str, *,
     if not result.stated and not any(c.verdict == "gap" for c in claims):
         result.problem = (f"no sentence is supported by the passages ({result.removed[0].reason})"
                           if result.removed else "the draft states nothing")
-    elif result.stated and (wanted := missing_answer_type(question, " ".join(c.sentence for c in result.stated))):
+    elif result.stated and (wanted := missing_answer_type(question, [c.sentence for c in result.stated])):
         # Faithful to the passages yet beside the point: a small model copying a heading.
         result.problem = f"it does not answer the question (no {wanted} in it)"
     return result
@@ -123,15 +123,20 @@ _ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|pri
 _YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b")
 
 
-def missing_answer_type(question: str, answer: str) -> str | None:
-    """What kind of answer the question asks for that ``answer`` lacks ("date", "number"), or None.
+def missing_answer_type(question: str, sentences: list[str]) -> str | None:
+    """What kind of answer the question asks for that no sentence gives ("date", "number"), or None.
 
     Only the unmistakable kinds: a when-question needs a date or a year, a
-    how-many/how-much question a figure. Anything else is left to the model.
+    how-many/how-much question a figure, in a sentence about the question
+    (sharing one of its content words), so a figure from an unrelated line
+    does not count. Anything else is left to the model.
     """
-    if _ASKS_WHEN.search(question) and not (months(answer) or _YEAR.search(answer) or _WEEKDAY.search(answer)):
+    qroots = set(_roots(question))
+    about = [s for s in sentences if qroots & set(_roots(s))] or (sentences if len(sentences) == 1 else [])
+    text = " ".join(about)
+    if _ASKS_WHEN.search(question) and not (months(text) or _YEAR.search(text) or _WEEKDAY.search(text)):
         return "date"
-    if _ASKS_COUNT.search(question) and not claim_numbers(answer):
+    if _ASKS_COUNT.search(question) and not claim_numbers(text):
         return "number"
     return None
 

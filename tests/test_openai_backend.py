@@ -42,7 +42,7 @@ def test_openai_backend_answers_through_the_server(remote, ingested, question, f
     deltas = list(stream)
     ans = stream.answer
     assert remote.generator.name == "openai"
-    print(f"\n[openai] {question!r} -> {ans.backend}: {ans.text[:160]!r} notes={ans.notes}")
+    print(f"\n[openai] {question!r} -> {ans.backend}: {ans.text!r} notes={ans.notes}")
     # The server really generated: its first token was timed and text streamed.
     assert "first_token" in ans.timings and len(deltas) > 1
     assert not any("unreachable" in n or "did not answer" in n for n in ans.notes), ans.notes

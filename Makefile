@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 # glibc grows one malloc arena per Gradio worker thread; two keeps a long-running server flat (see soak).
 export MALLOC_ARENA_MAX := 2
 
-.PHONY: install run index test test-fast eval eval-external eval-baseline bench soak clean
+.PHONY: install run index test test-fast eval eval-external eval-baseline bench soak clean docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -49,6 +49,10 @@ eval-external: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# docs/settings.md is generated from the Settings dataclass; tests/test_docs.py fails while it is stale.
+docs: install
+	$(BIN)/python -m assistant.settings_doc > docs/settings.md
 
 clean:
 	rm -rf index/* .pytest_cache

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 # The status for each library error code; anything not listed is a 500.
 # 409: the server's state (an empty index), not the request, is what is wrong.
 # 503: a collaborator (Chroma, the LLM with the answer check off) is down; retrying later may work.
+# A bad setting is the server's (clients send no settings), so it stays a 500.
 STATUS_OF_CODE = {
-    "bad_setting": 400,
     "upload_rejected": 400,
     "empty_index": 409,
     "empty_corpus": 409,

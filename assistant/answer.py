@@ -14,6 +14,7 @@ from .citations import markers, renumber, strip_markers
 from .condense import standalone_question
 from .errors import LLMUnavailableError
 from .guard import injection_reason
+from .locators import locate
 from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
@@ -288,6 +289,7 @@ def _best_span_in(p: Passage, claim: str, scored: list[ScoredSpan]) -> ScoredSpa
 
 
 def _citation(n: int, span: Span, p: Passage, s: ScoredSpan) -> Citation:
+    locator, label = locate(span.chunk, span.start_line, span.end_line)
     return Citation(
         n=n,
         source=span.chunk.source,
@@ -295,4 +297,6 @@ def _citation(n: int, span: Span, p: Passage, s: ScoredSpan) -> Citation:
         end_line=span.end_line,
         quote=span.text,
         score=round(p.dense or s.similarity, 3),
+        locator=locator,
+        label=label,
     )

@@ -78,16 +78,26 @@ def chunk_lines(
     file_hash: str,
     chunk_tokens: int,
     chunk_overlap: int,
+    breaks: frozenset[int] = frozenset(),
 ) -> list[Chunk]:
     """Chunk a document given as lines (with their line endings).
 
+    A chunk never spans a line number in ``breaks`` (the first line of a
+    slide or sheet): it ends there, and carries no overlap across it.
     Returns chunks with deterministic ids ``<source hash>:<file hash>:<i>``.
     Whitespace-only documents give no chunks.
     """
     spans: list[list[_Unit]] = []
     current: list[_Unit] = []
     tokens = 0
+    line = 0
     for unit in _units(lines, chunk_tokens):
+        if unit.line != line:
+            line = unit.line
+            if line in breaks and current:
+                if any(u.tokens for u in current):
+                    spans.append(current)
+                current, tokens = [], 0
         if unit.tokens == 0:
             if current:
                 current.append(unit)

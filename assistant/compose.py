@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .locators import chunk_locator, locate
 from .spans import Span
 from .support import ScoredSpan
 from .text import terms
@@ -260,8 +261,10 @@ def closest_passages(scored: list[ScoredSpan], passages: list[Passage], n: int =
         if s.passage in seen:
             continue
         seen.add(s.passage)
+        locator, label = locate(s.span.chunk, s.span.start_line, s.span.end_line)
         out.append(Citation(n=len(out) + 1, source=s.span.chunk.source, start_line=s.span.start_line,
-                            end_line=s.span.end_line, quote=s.span.text, score=round(s.similarity, 3)))
+                            end_line=s.span.end_line, quote=s.span.text, score=round(s.similarity, 3),
+                            locator=locator, label=label))
         if len(out) >= n:
             return out
     for i, p in enumerate(passages):  # nothing scored (e.g. no sentences): fall back to the passages' lines
@@ -269,6 +272,7 @@ def closest_passages(scored: list[ScoredSpan], passages: list[Passage], n: int =
             break
         if i not in seen:
             c = p.chunk
+            locator, label = chunk_locator(c)
             out.append(Citation(n=len(out) + 1, source=c.source, start_line=c.start_line, end_line=c.end_line,
-                                quote=c.text[:200], score=round(p.dense, 3)))
+                                quote=c.text[:200], score=round(p.dense, 3), locator=locator, label=label))
     return out

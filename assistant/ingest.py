@@ -16,6 +16,7 @@ from typing import Callable
 from .chunking import chunk_lines
 from .errors import CorpusMissingError, EmptyCorpusError
 from .loaders import SkipFile, discover, file_hash, load
+from .locators import attach
 from .settings import Settings
 from .store import Store
 from .types import Chunk, FileResult, IngestReport
@@ -136,18 +137,19 @@ def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, w
     if dry_run:
         return FileResult(source, status)
     try:
-        loaded = load(path, source, max_bytes)
+        loaded = load(path, source, max_bytes, settings.max_sheet_rows)
     except SkipFile as e:
         return FileResult(source, "skipped", reason=_kept(str(e), entry))
     digest = loaded.file_hash  # the file may have changed since it was hashed
-    chunks = chunk_lines(loaded.lines, source, digest, settings.chunk_tokens, settings.chunk_overlap)
+    chunks = chunk_lines(loaded.lines, source, digest, settings.chunk_tokens, settings.chunk_overlap, loaded.breaks)
+    chunks = attach(chunks, loaded.locs)
     if not chunks:
         return FileResult(source, "skipped", reason=_kept("no text content", entry))
     # Everything stored for this file that the new chunks do not overwrite is
     # stale: older versions, and extra chunks of a differently chunked one.
     fresh = {c.id for c in chunks}
     writer.add(chunks, [i for ids in stored.values() for i in ids if i not in fresh])
-    return FileResult(source, status, chunks=len(chunks))
+    return FileResult(source, status, chunks=len(chunks), note="; ".join(loaded.notes))
 
 
 def _kept(reason: str, entry: dict | None) -> str:

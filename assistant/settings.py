@@ -42,6 +42,7 @@ class Settings:
     chunk_tokens: int = _f(180, "Target chunk size in tiktoken cl100k_base tokens.")
     chunk_overlap: int = _f(40, "Tokens of overlap carried from one chunk into the next.")
     max_file_mb: float = _f(20.0, "Files larger than this are skipped with a reason.")
+    max_sheet_rows: int = _f(100_000, "Rows read from one spreadsheet (.xlsx, .xlsm, .csv), all sheets together; the rest are left out and the ingest report says how many. 100k rows of ~100 characters is ~10 MB of text.")
     # Retrieval.
     top_k: int = _f(5, "Passages given to the answer step.")
     candidates: int = _f(30, "Candidates fetched from each retriever (dense and BM25) before fusion.")
@@ -139,7 +140,7 @@ class Settings:
             raise bad("chunk_tokens", "must be at least 16")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:
             raise bad("chunk_overlap", "must be between 0 and chunk_tokens - 1")
-        for name in ("top_k", "candidates", "embed_batch_size", "max_new_tokens", "llm_context", "port"):
+        for name in ("top_k", "candidates", "embed_batch_size", "max_new_tokens", "llm_context", "port", "max_sheet_rows"):
             if getattr(self, name) < 1:
                 raise bad(name, "must be a positive integer")
         if self.candidates < self.top_k:

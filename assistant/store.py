@@ -405,7 +405,7 @@ def _sqlite_file(client) -> str | None:
 
 
 def to_chunk(cid: str, doc: str, meta: dict) -> Chunk:
-    kw = {k: meta[k] for k in _CHUNK_FIELDS}
+    kw = {k: meta[k] for k in _CHUNK_FIELDS if k in meta}  # optional fields (locs) are left out when empty
     return Chunk(id=cid, text=doc, **kw)
 
 

@@ -19,12 +19,18 @@ class Chunk:
     file_hash: str  # hash of the whole file the chunk came from
     index: int  # position of the chunk in its file
     n_chunks: int  # how many chunks the file produced (lets ingest spot a half-written file)
+    # Where each of the chunk's lines sits (page, slide, sheet row, section), as
+    # a JSON list, one locator per line from start_line to end_line; a string
+    # because Chroma metadata takes only scalars. Empty for plain text.
+    locs: str = ""
 
     def metadata(self) -> dict:
         """Flat metadata for the vector store (Chroma takes only scalars)."""
         d = asdict(self)
         d.pop("id")
         d.pop("text")
+        if not d["locs"]:
+            d.pop("locs")  # plain text: the lines are the locator
         return d
 
 
@@ -48,6 +54,11 @@ class Citation:
     end_line: int
     quote: str
     score: float
+    # Where a person would look: {"page": 7, "line": 3}, {"slide": 3},
+    # {"sheet": "Prices", "row": 12}, {"section": "Pricing", "paragraph": 4},
+    # or {"line": 3, "end_line": 5} for text files (assistant/locators.py).
+    locator: dict = field(default_factory=dict, hash=False)
+    label: str = ""  # the locator in words: "page 7", "slide 3", "sheet Prices, row 12"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -105,6 +116,7 @@ class FileResult:
     status: str  # added, changed, unchanged, removed, skipped
     chunks: int = 0
     reason: str = ""
+    note: str = ""  # a file read in part or with a caveat: hidden sheets read, rows left out
 
 
 @dataclass

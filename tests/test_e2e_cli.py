@@ -173,6 +173,6 @@ def test_ingest_reports_bad_files(make_workspace):
     ws.write("empty.md", b"")
     r = ws.cli("ingest")
     assert r.returncode == 0, r.stderr
-    assert "skipped notes.docx: unsupported file type" in r.stdout
+    assert "skipped notes.docx: corrupt or truncated Word document" in r.stdout
     assert "skipped empty.md: empty file" in r.stdout
     assert "5 added, 0 changed, 0 unchanged, 0 removed, 2 skipped" in r.stdout

@@ -125,7 +125,8 @@ BAD_FILES = {
     "PDF without text layer": ({"scan.pdf": _blank_pdf()}, {"scan.pdf": "no text layer"}),
     "corrupt PDF": ({"broken.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog garbage"}, {"broken.pdf": "corrupt PDF"}),
     "truncated PDF": ({"cut.pdf": text_pdf(["Half a document"])[:150]}, {"cut.pdf": "corrupt PDF"}),
-    "unsupported type": ({"notes.docx": b"PK\x03\x04whatever"}, {"notes.docx": "unsupported file type"}),
+    "unsupported type": ({"notes.rtf": b"{\\rtf1 whatever}"}, {"notes.rtf": "unsupported file type"}),
+    "corrupt .docx": ({"notes.docx": b"PK\x03\x04whatever"}, {"notes.docx": "corrupt or truncated Word document"}),
     "HTML with only a script": ({"x.html": b"<html><script>alert(1)</script></html>"}, {"x.html": "no text content"}),
 }
 

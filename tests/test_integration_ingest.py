@@ -173,7 +173,7 @@ BAD_FILES = {
     "empty.txt": (b"", "empty"),
     "blob.txt": (bytes(range(256)) * 8, "binary"),
     "latin1.txt": ("Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9 about Xiaomi.\n".encode("latin-1"), "utf-8"),
-    "report.docx": (b"PK\x03\x04" + os.urandom(200), "unsupported"),
+    "report.docx": (b"PK\x03\x04" + os.urandom(200), "corrupt or truncated"),
     "broken.pdf": (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage without xref", "pdf"),
     "scan.pdf": (minimal_pdf([]), "no text layer"),
 }

@@ -1,9 +1,4 @@
-"""Turn files into text lines, or say exactly why a file is skipped.
-
-Supported: .txt, .md (as is), .html/.htm (visible text only) and .pdf (text
-layer). Line numbers in citations refer to the text these loaders return: for
-.txt and .md that is the file itself, with lines split at "\\n" (after CRLF
-and CR are normalised), as editors count them.
+"""Reading files safely: bounded, regular files only, and finding them in a folder.
 
 Reading is bounded: a file is read in blocks and abandoned as soon as it
 passes ``max_bytes``, so a huge (or growing) file never sits in memory whole;
@@ -12,38 +7,17 @@ block or flood ingest.
 """
 from __future__ import annotations
 
-import codecs
 import errno
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
-TEXT_TYPES = {".txt", ".md", ".markdown"}
-HTML_TYPES = {".html", ".htm"}
-PDF_TYPES = {".pdf"}
-SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES
-_BOMS = [
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-]
 _BLOCK = 1 << 20
-_TEXT_CONTROLS = set(b"\t\n\r\f\v\x1b")  # control bytes that do occur in real text
 
 
 class SkipFile(Exception):
     """A file that cannot be indexed; the message is the reason shown to users."""
-
-
-@dataclass
-class LoadedFile:
-    source: str  # relative to the corpus root, forward slashes
-    lines: list[str]  # with line endings kept
-    file_hash: str  # sha256 of the raw bytes
 
 
 def file_hash(path: Path) -> str:
@@ -56,26 +30,6 @@ def file_hash(path: Path) -> str:
         for block in iter(lambda: fh.read(_BLOCK), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def load(path: Path, source: str, max_bytes: int) -> LoadedFile:
-    """Load one file as text lines, or raise :class:`SkipFile` with a reason."""
-    ext = path.suffix.lower()
-    if ext not in SUPPORTED:
-        raise SkipFile(f"unsupported file type '{ext or path.name}' (supported: {', '.join(sorted(SUPPORTED))})")
-    raw, digest = read_capped(path, max_bytes)
-    if not raw:
-        raise SkipFile("empty file")
-    if ext in PDF_TYPES:
-        text = _pdf_text(raw)
-    else:
-        text = decode_text(raw)
-        if ext in HTML_TYPES:
-            text = html_text(text)
-    del raw  # the decoded text is all we keep
-    if not text.strip():
-        raise SkipFile("no text content" if ext not in PDF_TYPES else "PDF has no text layer (scanned? run OCR first)")
-    return LoadedFile(source=source, lines=split_lines(text), file_hash=digest)
 
 
 def read_capped(path: Path, max_bytes: int) -> tuple[bytes, str]:
@@ -145,91 +99,6 @@ def _folder_reason(path: Path) -> str:
     except OSError as e:
         return f"folder cannot be read ({e.strerror or e}); its files are not indexed"
     return "not a regular file (a folder)"
-
-
-def decode_text(raw: bytes) -> str:
-    """Decode bytes as UTF-8 (or a BOM-marked UTF-16/32), refusing binary data."""
-    for bom, enc in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return _normalise_newlines(raw.decode(enc))
-            except UnicodeDecodeError:
-                raise SkipFile(f"undecodable text: broken {enc.upper()} (re-save the file as UTF-8)") from None
-    sample = raw[:8192]
-    if _utf16_without_bom(sample):
-        raise SkipFile("UTF-16 text without a byte-order mark (re-save the file as UTF-8)")
-    if b"\x00" in raw or _mostly_controls(sample):
-        raise SkipFile("binary file (not text)")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise SkipFile(f"undecodable text: not valid UTF-8 at byte {e.start} (re-save the file as UTF-8)") from None
-    return _normalise_newlines(text)
-
-
-def _mostly_controls(sample: bytes) -> bool:
-    bad = sum(1 for b in sample if (b < 32 or b == 127) and b not in _TEXT_CONTROLS)
-    return bool(sample) and bad > len(sample) * 0.1
-
-
-def _utf16_without_bom(sample: bytes) -> bool:
-    # ASCII-range UTF-16 puts a NUL in every other byte; binary formats do not.
-    if len(sample) < 8:
-        return False
-    even, odd = sample[0::2], sample[1::2]
-    for zeros, chars in ((odd, even), (even, odd)):
-        if zeros.count(0) > 0.9 * len(zeros) and chars.count(0) < 0.1 * len(chars):
-            return not _mostly_controls(chars)
-    return False
-
-
-def _normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines ending in "\\n" (kept), as an editor numbers them.
-
-    ``str.splitlines`` would also break at form feeds, U+2028 and other
-    separators, which would shift every citation after them.
-    """
-    lines = text.split("\n")
-    out = [ln + "\n" for ln in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
-
-
-def html_text(html: str) -> str:
-    """Visible text of an HTML page: no tags, scripts, styles or comments."""
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        c.extract()
-    lines = (ln.strip() for ln in soup.get_text("\n").splitlines())
-    return "\n".join(ln for ln in lines if ln) + "\n"
-
-
-def _pdf_text(raw: bytes) -> str:
-    import io
-    import logging
-
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns loudly on odd files
-    try:
-        reader = PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted:
-            raise SkipFile("encrypted PDF (remove the password first)")
-        pages = [(p.extract_text() or "").strip() for p in reader.pages]
-    except SkipFile:
-        raise
-    except Exception as e:  # a parser fed hostile bytes can raise anything; one bad PDF must not stop ingest
-        raise SkipFile(f"corrupt PDF ({type(e).__name__}: {str(e)[:80]})") from None
-    return "\n\n".join(p for p in pages if p) + "\n"
 
 
 def discover(root: Path) -> list[tuple[Path, str]]:

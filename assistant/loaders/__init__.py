@@ -1,0 +1,80 @@
+"""Turn files into text lines (and where each line sits), or say exactly why a file is skipped.
+
+Supported: .txt, .md (as is), .html/.htm (visible text only), .pdf (text
+layer, page by page), .docx, .pptx, .xlsx/.xlsm (read only; macros never run)
+and .csv. Line numbers in citations refer to the text these loaders return:
+for .txt and .md that is the file itself, with lines split at "\\n" (after
+CRLF and CR are normalised), as editors count them. The other formats also
+give each line a locator (page, slide, sheet and row, section) that
+citations show instead.
+
+Legacy binary .doc, .ppt and .xls files are named with a reason (save them in
+the new format) rather than as "unsupported".
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .files import SkipFile, discover, file_hash, read_capped, source_name
+from .located import LoadedFile
+from .package import LEGACY, legacy_reason
+from .sheets import DEFAULT_MAX_ROWS
+from .text import decode_text, html_text, split_lines
+
+TEXT_TYPES = {".txt", ".md", ".markdown"}
+HTML_TYPES = {".html", ".htm"}
+PDF_TYPES = {".pdf"}
+OFFICE_TYPES = {".docx", ".pptx", ".xlsx", ".xlsm"}
+CSV_TYPES = {".csv"}
+SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
+
+__all__ = ["SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
+           "read_capped", "source_name", "split_lines"]
+
+
+def load(path: Path, source: str, max_bytes: int, max_rows: int = DEFAULT_MAX_ROWS) -> LoadedFile:
+    """Load one file as text lines (with locators where the format has pages, slides or sheets).
+
+    Raises :class:`SkipFile` with the reason. ``max_rows`` caps the rows read
+    from a spreadsheet or CSV; the rest are left out and counted in ``notes``.
+    """
+    ext = path.suffix.lower()
+    if ext in LEGACY:
+        raise SkipFile(legacy_reason(ext))
+    if ext not in SUPPORTED:
+        raise SkipFile(f"unsupported file type '{ext or path.name}' (supported: {', '.join(sorted(SUPPORTED))})")
+    raw, digest = read_capped(path, max_bytes)
+    if not raw:
+        raise SkipFile("empty file")
+    if ext in TEXT_TYPES | HTML_TYPES:
+        text = decode_text(raw)
+        del raw  # the decoded text is all we keep
+        if ext in HTML_TYPES:
+            text = html_text(text)
+        if not text.strip():
+            raise SkipFile("no text content")
+        return LoadedFile(source=source, lines=split_lines(text), file_hash=digest)
+    return _located(raw, ext, max_rows).loaded(source, digest, hard_breaks=ext not in PDF_TYPES)
+
+
+def _located(raw: bytes, ext: str, max_rows: int):
+    # Imported per format: a text-only corpus never loads the Office libraries.
+    if ext in PDF_TYPES:
+        from .pdf import load_pdf
+
+        return load_pdf(raw)
+    if ext == ".docx":
+        from .word import load_docx
+
+        return load_docx(raw)
+    if ext == ".pptx":
+        from .slides import load_pptx
+
+        return load_pptx(raw)
+    if ext in CSV_TYPES:
+        from .sheets import load_csv
+
+        return load_csv(raw, max_rows)
+    from .sheets import load_xlsx
+
+    return load_xlsx(raw, ext, max_rows)

@@ -119,8 +119,19 @@ def _ask(args) -> int:
     for delta in stream:
         print(delta, end="", flush=True)
     print()
+    _print_checked(stream.answer)
     _print_sources(stream.answer)
     return 0
+
+
+def _print_checked(ans) -> None:
+    """The streamed draft is the model's; when the check changed it, show what stands.
+
+    (A fallback streams its own answer after the draft, so it needs nothing more.)
+    """
+    changed = any(c.verdict in ("removed", "repointed") for c in ans.claims)
+    if changed and not ans.refused and ans.backend != "extractive-fallback" and ans.text.strip():
+        print(f"checked answer: {ans.text}")
 
 
 def _print_sources(ans) -> None:
@@ -131,7 +142,7 @@ def _print_sources(ans) -> None:
         for c in ans.closest:
             print(f"    {c.source}:{c.start_line}-{c.end_line} {c.quote[:100]!r}")
     for note in ans.notes:
-        if ans.backend == "extractive-fallback":
+        if ans.backend == "extractive-fallback" or (ans.claims and not ans.refused):
             print(f"  note: {note}")
 
 
@@ -156,6 +167,7 @@ def _chat(args) -> int:
                 print(delta, end="", flush=True)
             ans = stream.answer
             print()
+            _print_checked(ans)
             _print_sources(ans)
         except AssistantError as e:  # keep the session alive on a failed question
             print(f"\nerror: {e.user_message()}")

@@ -84,7 +84,9 @@ def answer_html(turn: int, ans: Answer) -> str:
     """A finished answer: text with clickable markers, the sources list, the backend."""
     if ans.refused:
         return refusal_html(turn, ans)
-    notes = "".join(f'<div class="dc-note">{esc(n)}</div>' for n in ans.notes if ans.backend == "extractive-fallback")
+    # A fallback says why; a checked model answer says what the check removed or re-pointed.
+    shown = ans.backend == "extractive-fallback" or bool(ans.claims)
+    notes = "".join(f'<div class="dc-note">{esc(n)}</div>' for n in ans.notes if shown)
     return (
         f'<div class="dc-answer" id="dc-turn-{turn}"><div class="dc-body">{link_markers(ans.text, turn, ans.citations)}</div>'
         f"{sources_html(turn, ans.citations) if ans.citations else ''}{notes}{_meta(turn, ans)}</div>"

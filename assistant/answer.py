@@ -178,7 +178,9 @@ class AnswerEngine:
         if not self.settings.answer_check:
             yield from self._unchecked(ans, text, passages, scored)
             return
+        t0 = time.perf_counter()
         checked = claims.check_draft(text, passages, q, known_names=self.retriever.corpus_names())
+        timings["check"] = time.perf_counter() - t0
         ans.claims = checked.claims
         if checked.problem is None and not checked.stated:  # only "the documents do not say ..."
             ans.text, ans.refused = prompts.REFUSAL, True

@@ -133,9 +133,14 @@ def quotes(text: str) -> list[str]:
     return [m.group(1).strip() for m in _QUOTED.finditer(fold(text)) if m.group(1).strip()]
 
 
+# Negation words that contrast rather than deny: "not only", "not 200,000 as reported".
+_NOT_A_DENIAL = re.compile(r"\b(not|no)\s+(only|just|merely|least|longer than|fewer than|less than|more than)\b|"
+                           r"\b(not|no)\s+(?=[\d$€£¥])", re.I)
+
+
 def negated(text: str) -> bool:
     """Whether the sentence denies something ("not", "never", "no", "n't", ...)."""
-    return bool(_NEGATION.search(fold(text)))
+    return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", fold(text))))
 
 
 @dataclass(frozen=True)

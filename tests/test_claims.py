@@ -69,6 +69,7 @@ def test_name_and_quote_matching_folds_case_but_not_words():
 def test_negation():
     assert negated("The library will not reopen.") and negated("It isn't open.") and negated("It never opened.")
     assert not negated("The library will reopen on Sundays.")
+    assert not negated("It sold 120,000, not 200,000.") and not negated("It is not only fast but cheap.")
 
 
 # -- per-sentence verdicts -----------------------------------------------------------------------------
@@ -193,3 +194,11 @@ def test_a_faithful_draft_beside_the_point_is_not_shown():
     heading = "Xiaomi's Electric Car: A Game-Changer on the Horizon"
     out = claims.check_draft(heading + " [1]", [passage(heading + ". It was founded in 2010.")], "What year was Xiaomi founded?")
     assert out.problem and "date" in out.problem
+
+
+def test_what_the_question_states_is_not_an_invention():
+    ps = [passage(SALES)]
+    out = claims.check_draft("No, Xiaomi sold 120,000 cars, not 200,000 [1].", ps, "Did Xiaomi sell 200,000 cars in 36 hours?")
+    assert out.claims[0].verdict == "kept", out.claims
+    out = claims.check_draft("Xiaomi sold 200,000 cars [1].", ps, "How many cars did Xiaomi sell?")
+    assert out.claims[0].verdict == "removed"

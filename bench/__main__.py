@@ -1,6 +1,6 @@
 """``python -m bench [benchmark ...] [options]``: run benchmarks, write ``bench/results/*.json``.
 
-With no benchmark named, all five run at their default sizes (what
+With no benchmark named, all six run at their default sizes (what
 ``make bench`` does). Each benchmark has its own options; see
 ``python -m bench BENCHMARK --help``.
 """
@@ -17,8 +17,9 @@ BENCHMARKS = {
     "scaling": "Retrieval latency and peak RSS from 1k to 1M chunks (synthetic vectors, one subprocess per size).",
     "coldstart": "New-process times: --help, ingest --dry-run, ask, and app start to first answer.",
     "concurrency": "8 simultaneous chat sessions against one app server: throughput, p95, history isolation.",
+    "api-concurrency": "8 simultaneous streaming clients of the HTTP API against one app server: throughput, p95, isolation.",
 }
-_MODULES = {"ingest": "ingest_bench"}
+_MODULES = {"ingest": "ingest_bench", "api-concurrency": "api_concurrency"}
 
 
 def _module(name: str):

@@ -101,3 +101,13 @@ def test_concurrency_smoke(dirs):
         assert res[mode]["turns"] == 4
         assert res[mode]["errors_total"] == 0 and res[mode]["mixed_up_total"] == 0
     assert res["throughput_vs_sequential"] > 0
+
+
+@pytest.mark.slow
+def test_api_concurrency_smoke(dirs):
+    res = run_bench(dirs, "api-concurrency", "--sessions", "2", "--turns", "2", "--repeats", "1", "--own-corpus")
+    for mode in ("concurrent", "sequential"):
+        assert res[mode]["turns"] == 4
+        assert res[mode]["errors_total"] == 0 and res[mode]["mixed_up_total"] == 0
+        assert is_ms(res[mode]["first_text_p95_ms"]) and res[mode]["first_text_p50_ms"] <= res[mode]["turn_p95_ms"]
+    assert res["streaming"] is True and res["throughput_vs_sequential"] > 0

@@ -2,7 +2,7 @@
 
 Precedence, lowest first: defaults, a TOML settings file, ``ASSISTANT_*``
 environment variables, then explicit overrides (CLI flags, API keywords).
-Every field documents itself; ``describe()`` feeds the README table.
+Every field documents itself; ``describe()`` feeds docs/settings.md (`make docs`).
 """
 from __future__ import annotations
 

@@ -32,6 +32,8 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 	$(BIN)/assistant eval --gate
+	# Mixed formats (PDF, PowerPoint, Excel, Word): answers cite the right page, slide and row.
+	$(BIN)/assistant eval --gate --dataset evals/gold/mixed.json --corpus evals/mixed/corpus --out evals/results/gate.tmp
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow" tests

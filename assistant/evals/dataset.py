@@ -39,6 +39,8 @@ class EvalItem:
     facts_from_reference: bool = False  # key_facts were derived from a short reference answer
     expect_refusal: bool | None = None  # None: the dataset does not say (treated as answerable)
     history: list[dict] = field(default_factory=list)
+    # Where the answer is: {"source": file, "page": 7} (or slide, sheet and row, section and paragraph).
+    gold_locators: list[dict] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -130,4 +132,5 @@ def _item(i: int, ex: dict, extra_sources: list[str] | None) -> EvalItem:
         facts_from_reference=derived,
         expect_refusal=None if expect is None else bool(expect),
         history=[{"role": str(h.get("role", "user")), "content": str(h.get("content", ""))} for h in ex.get("history") or []],
+        gold_locators=[dict(g) for g in ex.get("gold_locators") or [] if isinstance(g, dict)],
     )

@@ -25,6 +25,8 @@ class Cited:
     source: str
     quote: str = ""
     passage: str = ""  # text of the retrieved passage the citation points into, if known
+    locator: dict = field(default_factory=dict)  # page, slide, sheet and row, section (assistant/locators.py)
+    label: str = ""  # the locator in words, for reports
 
 
 @dataclass
@@ -148,6 +150,16 @@ def score_item(item: EvalItem, out: Outcome, k: int) -> dict:
         if cited_files and not covered and not out.refused:
             missing.append(f"citations: no gold file cited ({', '.join(gold)})")
 
+    # Locators: when the answer cites the right file, does it name the right page, slide, row or
+    # section? Whether it cites the right file at all is citation precision and recall's job.
+    s["locator"] = None
+    in_gold = [c for c in out.citations if any(same_file(c.source, str(g.get("source", ""))) for g in item.gold_locators)]
+    if answerable and in_gold and not out.refused:
+        s["locator"] = any(locator_matches(c, item.gold_locators) for c in in_gold)
+        if not s["locator"]:
+            cited = ", ".join(f"{c.source} {c.label or c.locator}" for c in out.citations) or "nothing"
+            missing.append(f"locator: cited {cited}, not {_gold_places(item.gold_locators)}")
+
     # Answer content.
     s["key_facts"] = s["fact_recall"] = s["citation_support"] = None
     if answerable and item.key_facts:
@@ -181,6 +193,31 @@ def score_item(item: EvalItem, out: Outcome, k: int) -> dict:
     return s
 
 
+def locator_matches(c: Cited, gold: list[dict]) -> bool:
+    """Whether citation ``c`` names one of the ``gold`` places: same file, and every gold key
+    (page, slide, sheet, row, section, paragraph) equal to, or inside the range of, the citation's."""
+    for g in gold:
+        if not same_file(c.source, str(g.get("source", ""))):
+            continue
+        keys = [k for k in g if k != "source"]
+        if keys and all(_covers(c.locator, k, g[k]) for k in keys):
+            return True
+    return False
+
+
+def _covers(loc: dict, key: str, want) -> bool:
+    if key not in loc:
+        return False
+    have, end = loc[key], loc.get(f"end_{key}", loc[key])
+    if isinstance(want, (int, float)) and isinstance(have, (int, float)) and isinstance(end, (int, float)):
+        return have <= want <= end
+    return have == want
+
+
+def _gold_places(gold: list[dict]) -> str:
+    return "; ".join(" ".join(f"{k} {v}" for k, v in g.items()) for g in gold)
+
+
 def _supports(c: Cited, stated: list[list[str]]) -> bool:
     where = fact_text(c.quote) + " \n " + fact_text(c.passage)
     return any(fact_text(v) in where for variants in stated for v in variants if v.strip())
@@ -194,6 +231,7 @@ MEAN_METRICS = {
     "citation_precision": "citation_precision",
     "citation_recall": "citation_recall",
     "citation_support": "citation_support",
+    "locator_accuracy": "locator",
     "key_fact_accuracy": "key_facts",
     "key_fact_recall": "fact_recall",
     "exact_match": "exact_match",

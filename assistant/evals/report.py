@@ -13,6 +13,7 @@ TABLE = [
     ("hit_at_1", "retrieval hit@1"), ("hit_at_k", "retrieval hit@k"), ("mrr", "retrieval MRR"),
     ("citation_precision", "citation precision"), ("citation_recall", "citation recall"),
     ("citation_support", "citations holding the stated fact"),
+    ("locator_accuracy", "citation points at the right page/slide/row"),
     ("key_fact_accuracy", "key-fact accuracy (all facts)"), ("key_fact_recall", "key-fact recall"),
     ("exact_match", "exact match (SQuAD)"), ("token_f1", "token F1 (SQuAD)"), ("answer_containment", "answer containment"),
     ("refusal_precision", "refusal precision"), ("refusal_recall", "refusal recall"),
@@ -100,7 +101,7 @@ def _item_json(s: SystemRun, n: int) -> dict:
     o, sc = s.outcomes[n], s.scores[n]
     return {
         "answer": o.text, "refused": o.refused, "standalone_question": o.standalone, "error": o.error,
-        "citations": [{"source": c.source, "quote": c.quote[:300]} for c in o.citations],
+        "citations": [{"source": c.source, "label": c.label, "locator": c.locator, "quote": c.quote[:300]} for c in o.citations],
         "retrieved": o.retrieved, "latency": round(o.latency, 3), "tokens_in": o.tokens_in, "tokens_out": o.tokens_out,
         "scores": {k: v for k, v in sc.items() if k != "missing"}, "missing": sc["missing"],
     }
@@ -182,7 +183,7 @@ def _failures(items: list[EvalItem], s: SystemRun) -> list[str]:
                    + (f" (gold: {', '.join(item.gold_sources)})" if item.gold_sources else ""))
         out.append(f"- answer{' (refused)' if o.refused else ''}: {_one_line(o.text, 400)}")
         if o.citations:
-            out.append("- citations: " + "; ".join(f"{c.source} \"{_one_line(c.quote, 80)}\"" for c in o.citations))
+            out.append("- citations: " + "; ".join(f"{c.source}{f' ({c.label})' if c.label else ''} \"{_one_line(c.quote, 80)}\"" for c in o.citations))
         out += [f"- **{why}**" for why in sc["missing"]]
         out.append("")
     return out

@@ -34,7 +34,7 @@ def outcome_of(ans: Answer, wall: float) -> Outcome:
     return Outcome(
         text=ans.text,
         refused=ans.refused,
-        citations=[Cited(c.source, c.quote, _passage_text(c, ans.passages)) for c in ans.citations],
+        citations=[Cited(c.source, c.quote, _passage_text(c, ans.passages), c.locator, c.label) for c in ans.citations],
         retrieved=[p.chunk.source for p in ans.passages],
         # Wall clock, measured the same way for the baseline, so the two are comparable.
         latency=wall,

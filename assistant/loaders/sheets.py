@@ -64,7 +64,9 @@ def load_xlsx(raw: bytes, ext: str, max_rows: int = DEFAULT_MAX_ROWS) -> Builder
                         values[c.column - 1] = cell_text(c.value, c.number_format)
                     r = cells[0].row
                     if header is None:
-                        header = values
+                        # A lone cell above the table is its title; the header is the first row of several cells.
+                        if len(cells) > 1:
+                            header = values
                         line = f"Sheet {ws.title}{' (hidden)' if ws.title in hidden else ''}: " + " | ".join(v for v in values if v)
                     else:
                         line = row_line(header, values)

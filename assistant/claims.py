@@ -149,8 +149,10 @@ class _Judge:
         self.texts = [fold(p.chunk.text) for p in passages]
         self.lowers = [t.lower() for t in self.texts]
         self.numbers = [numbers(t) for t in self.texts]
-        self.terms = [set(terms(t)) for t in self.texts]
-        self.roots = [set(_roots(t)) for t in self.texts]
+        per_passage = [terms(t) for t in self.texts]
+        self.terms = [set(ts) for ts in per_passage]
+        self.roots = [{t.rstrip("e") or t for t in ts} for ts in per_passage]
+        self._sentences: dict[int, list[tuple[str, set[str]]]] = {}
         self.qroots = set(_roots(question))
         # What the question itself states is given, not invented ("No, it sold 120,000, not 200,000").
         self.qnumbers = numbers(question)
@@ -224,14 +226,19 @@ class _Judge:
             return None
         best, overlap = "", 0.0
         for i in pool:
-            for line in self.texts[i].splitlines():
-                for s in split_sentences(line):
-                    o = len(ct & set(terms(s))) / len(ct)
-                    if o > overlap:
-                        best, overlap = s, o
+            for s, st in self.sentences(i):
+                o = len(ct & st) / len(ct)
+                if o > overlap:
+                    best, overlap = s, o
         if overlap >= _SAME_TOPIC and negated(body) != negated(best):
             return "the cited passage says the opposite" if negated(body) else "the cited passage denies it"
         return None
+
+    def sentences(self, i: int) -> list[tuple[str, set[str]]]:
+        """Passage ``i``'s sentences with their terms, split once per draft."""
+        if i not in self._sentences:
+            self._sentences[i] = [(s, set(terms(s))) for line in self.texts[i].splitlines() for s in split_sentences(line)]
+        return self._sentences[i]
 
     def _best(self, body: str, f: Facts, opener: str, pool: list[int]) -> list[int]:
         """The one passage of ``pool`` that shares most of the sentence's words (for an uncited sentence)."""

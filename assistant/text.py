@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
@@ -21,6 +22,7 @@ def normalize_numbers(text: str) -> str:
     return _NUM_SEP.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus's vocabulary repeats: BM25 and the answer check stem the same words again and again
 def stem(word: str) -> str:
     """A deliberately light stemmer: plural and common verb endings only."""
     if word.isdigit() or len(word) <= 3:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from .dataset import Dataset, EvalItem
 from .metrics import LOWER_IS_BETTER, Outcome, ratio
+from .refeval import ReferenceRun
+from .refreport import reference_json, reference_markdown
 
 # Row order of the summary table; other keys still go to the JSON.
 TABLE = [
@@ -49,6 +51,7 @@ class EvalRun:
     ours: SystemRun
     baseline: SystemRun | None = None
     meta: dict = field(default_factory=dict)
+    reference: "ReferenceRun | None" = None  # the reference-model passes (refeval.py), when run
 
     def ratios(self) -> dict[str, float | None]:
         """ours / baseline for every metric both have."""
@@ -90,6 +93,7 @@ def to_json(run: EvalRun) -> dict:
         "gold_sources_path": str(run.dataset.gold_sources_path or ""), "corpus": run.corpus,
         "backend": run.backend, "k": run.k, **run.meta,
         "systems": systems, "ratio_ours_over_baseline": run.ratios(), "items": items,
+        **({"reference": reference_json(run.reference)} if run.reference else {}),
     }
 
 
@@ -164,6 +168,8 @@ def markdown(run: EvalRun) -> str:
     if run.baseline:
         lines += ["", "## Failing items (baseline, short)", ""]
         lines += [f"- `{run.items[n].id}`: {'; '.join(s['missing'])}" for n, s in enumerate(run.baseline.scores) if s["missing"]] or ["None."]
+    if run.reference:
+        lines += ["", *reference_markdown(run.reference, run.items)]
     return "\n".join(lines) + "\n"
 
 

@@ -95,6 +95,8 @@ def _ingest(args) -> int:
         for f in report.files:
             if f.status == "skipped":
                 print(f"skipped {f.source}: {f.reason}")
+            elif f.note:
+                print(f"note {f.source}: {f.note}")
         print(("would be: " if args.dry_run else "") + report.summary() + f" ({report.seconds:.1f}s)")
     return 0
 
@@ -134,13 +136,20 @@ def _print_checked(ans) -> None:
         print(f"checked answer: {ans.text}")
 
 
+def _where(c) -> str:
+    """``file:12-14`` for a text file; ``file, page 7`` (slide, sheet and row, section) where the format has them."""
+    if c.label and "line" not in c.locator:
+        return f"{c.source}, {c.label}"
+    return f"{c.source}:{c.start_line}-{c.end_line}"
+
+
 def _print_sources(ans) -> None:
     for c in ans.citations:
-        print(f"  [{c.n}] {c.source}:{c.start_line}-{c.end_line} (score {c.score:.2f})")
+        print(f"  [{c.n}] {_where(c)} (score {c.score:.2f})")
     if ans.refused and ans.closest:
         print("  closest passages, not an answer:")
         for c in ans.closest:
-            print(f"    {c.source}:{c.start_line}-{c.end_line} {c.quote[:100]!r}")
+            print(f"    {_where(c)} {c.quote[:100]!r}")
     for note in ans.notes:
         if ans.backend == "extractive-fallback" or (ans.claims and not ans.refused):
             print(f"  note: {note}")

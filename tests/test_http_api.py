@@ -33,7 +33,8 @@ def server(make_workspace):
     port = free_port()
     env = ws.env(ASSISTANT_API_KEY=KEY, ASSISTANT_PORT=str(port), ASSISTANT_LLM_RETRIES="0",
                  ASSISTANT_OPENAI_BASE_URL=f"http://127.0.0.1:{free_port()}/v1",  # nobody listens: the LLM is down
-                 ASSISTANT_MAX_FILE_MB="0.05", GRADIO_ANALYTICS_ENABLED="False")
+                 ASSISTANT_MAX_FILE_MB="0.05", GRADIO_ANALYTICS_ENABLED="False",
+                 ASSISTANT_MAX_NEW_TOKENS="40", ASSISTANT_LLM_TIMEOUT="600")  # the local model: short answers, never a timeout
     log = ws.root / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ws.root, env=env,
@@ -240,6 +241,30 @@ def test_concurrent_streams_get_their_own_answers(client):
         text, x = results[i]
         assert x is not None, f"{question}: {text}"
         assert fact in x["answer"] and fact in text and x["citations"][0]["source"] == source, (question, text)
+
+
+def test_two_streams_on_the_in_process_model_at_once(client):
+    # llama.cpp must never run two steps at once: the API takes the UI's answer lock per step.
+    questions = ["When was Xiaomi founded?", "What is the starting price of the Xiaomi SU7?"]
+    results: dict[int, list] = {}
+
+    def one(i):
+        try:
+            results[i] = list(ask(client, questions[i], model="local", stream=True))
+        except Exception as e:  # noqa: BLE001 - asserted below
+            results[i] = [e]
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=900)
+    for i in range(2):
+        chunks = results[i]
+        assert not isinstance(chunks[-1], Exception), chunks[-1]
+        x = chunks[-1].choices[0].delta.model_extra["doc_assistant"]
+        assert x["backend"] in ("local", "extractive-fallback") and x["answer"], x
+        assert "".join(c.choices[0].delta.content or "" for c in chunks).strip()
 
 
 def test_the_key_appears_in_no_log(server):

@@ -98,3 +98,38 @@ def test_cli_refuses_to_bind_beyond_loopback_unprotected(bare_cli, cmd, named, u
     assert out.returncode == 2 and f"needs {named} set" in out.stderr
     if unnamed:
         assert f"{unnamed} and" not in out.stderr and f"and {unnamed}" not in out.stderr
+
+
+def test_a_failure_mid_stream_is_an_error_event_then_done():
+    import json
+
+    from assistant.errors import StoreUnavailableError
+    from assistant.http.chat import _events
+    from assistant.http.replies import ChunkWriter
+
+    def run():
+        yield "more text"
+        raise StoreUnavailableError("The vector store failed.")
+
+    events = list(_events(run(), "First ", ChunkWriter("extractive"), True, False))
+    bodies = [e.removeprefix("data: ").strip() for e in events]
+    assert json.loads(bodies[0])["choices"][0]["delta"] == {"role": "assistant", "content": "First "}
+    assert json.loads(bodies[1])["choices"][0]["delta"] == {"content": "more text"}
+    assert json.loads(bodies[2])["error"]["code"] == "store_unavailable" and bodies[3] == "[DONE]"
+
+
+def test_a_finished_stream_ends_with_footer_extension_usage_and_done():
+    import json
+
+    from assistant.http.chat import _events
+    from assistant.http.replies import ChunkWriter
+
+    def run():
+        yield "It makes  phones. [2] "
+        return CITED
+
+    events = [e.removeprefix("data: ").strip() for e in _events(run(), "Xiaomi was founded in 2010. [1] ", ChunkWriter("m"), True, True)]
+    last, usage = json.loads(events[-3]), json.loads(events[-2])
+    assert last["choices"][0]["finish_reason"] == "stop" and last["choices"][0]["delta"]["content"] == footer(CITED)
+    assert last["choices"][0]["delta"]["doc_assistant"] == CITED.to_dict()
+    assert usage["choices"] == [] and usage["usage"]["completion_tokens"] == CITED.tokens_out and events[-1] == "[DONE]"

@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--sample", type=int, help="only N items spread evenly over the dataset (every category)")
     s.add_argument("--gate", action="store_true", help="fail when a metric is below its threshold in evals/thresholds.json")
     s.add_argument("--thresholds", help="thresholds JSON for --gate (default evals/thresholds.json)")
-    s.add_argument("--out", help="results folder (default evals/results)")
+    s.add_argument("--out", help="results folder (default build/evals, git-ignored; evals/results holds the published copies)")
+    s.add_argument("--reference-model", choices=("faithful", "corrupt", "both"),
+                   help="also measure the answer check with the reference model (docs/evaluation.md)")
     return p
 
 

@@ -34,6 +34,9 @@ class SourceContext:
     end_line: int
     first_line: int  # line number of ``lines[0]``
     lines: list[str]
+    # Where the format has its own numbers, what each line's number column shows
+    # (its line on the PDF page, its sheet row, its paragraph); None: the line numbers.
+    gutter: list[str] | None = None
 
 
 class Assistant:
@@ -161,17 +164,21 @@ class Assistant:
         """The lines ``start_line..end_line`` of an indexed file with ``around`` lines either side.
 
         Lines are numbered as in citations (the loader's text, so HTML and PDF
-        work too). None when the file is gone, outside the corpus folder, or no
-        longer the version that was indexed (its line numbers would be wrong).
+        work too). For a PDF, slide deck, workbook or Word file the window is
+        the cited page, slide, section or rows (never crossing into the next
+        one), and ``gutter`` gives their own numbers. None when the file is
+        gone, outside the corpus folder, or no longer the version that was
+        indexed (its line numbers would be wrong).
         """
         from .loaders import SkipFile, load
+        from .locators import gutter, window
 
         root = Path(self.settings.corpus_dir).resolve()
         path = (root / source).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             return None
         try:
-            loaded = load(path, source, int(self.settings.max_file_mb * 1_000_000))
+            loaded = load(path, source, int(self.settings.max_file_mb * 1_000_000), self.settings.max_sheet_rows)
         except SkipFile:
             return None
         entry = self.store.manifest().get(source)
@@ -180,6 +187,10 @@ class Assistant:
         lines = [ln.rstrip("\r\n") for ln in loaded.lines]
         if not 1 <= start_line <= end_line <= len(lines):
             return None
+        if loaded.locs:
+            first, last = window(loaded.locs, start_line, end_line, around)
+            return SourceContext(source, start_line, end_line, first, lines[first - 1 : last],
+                                 [gutter(loc) for loc in loaded.locs[first - 1 : last]])
         first = max(1, start_line - around)
         last = min(len(lines), end_line + around)
         return SourceContext(source, start_line, end_line, first, lines[first - 1 : last])

@@ -82,3 +82,39 @@ def label(loc: dict) -> str:
 
 def _range(noun: str, a, b) -> str:
     return f"{noun} {a}" if b is None or b == a else f"{noun}s {a}\u2013{b}"
+
+
+_UNIT_KEYS = ("page", "slide", "sheet", "section")
+# Lines either side of a cited line that the source panel may show from the
+# same page, slide or section: a whole slide or page of prose, bounded.
+_UNIT_REACH = 40
+
+
+def window(locs: list[dict], start_line: int, end_line: int, around: int) -> tuple[int, int]:
+    """First and last line (1-based) to show around a citation: its page, slide or section, or
+    ``around`` rows either side in a sheet; never across into another unit."""
+    unit = _unit(locs[start_line - 1])
+    reach = around if "row" in locs[start_line - 1] and "table" not in locs[start_line - 1] else _UNIT_REACH
+    first, last = start_line, end_line
+    while first > 1 and start_line - first < reach and _unit(locs[first - 2]) == unit:
+        first -= 1
+    while last < len(locs) and last - end_line < reach and _unit(locs[last]) == unit:
+        last += 1
+    return first, last
+
+
+def gutter(loc: dict) -> str:
+    """What the source panel's number column shows for a line: its line on the page, its row, its paragraph."""
+    if "page" in loc:
+        return str(loc.get("line", ""))
+    if "table" in loc:
+        return f"T{loc['table']}\u00b7{loc['row']}"
+    if "row" in loc:
+        return str(loc["row"])
+    if "paragraph" in loc:
+        return f"\u00b6{loc['paragraph']}"
+    return ""
+
+
+def _unit(loc: dict) -> tuple:
+    return tuple((k, loc[k]) for k in _UNIT_KEYS if k in loc)

@@ -234,6 +234,30 @@ def test_binary_upload_shows_the_skip_reason(page, tmp_path):
     assert "skipped: binary file" in table
 
 
+def test_a_pdf_citation_opens_its_page_with_the_quote_highlighted(page, tmp_path):
+    from office_docs import pdf_file
+
+    pdf = pdf_file(tmp_path / "observatory.pdf", [
+        ["Observatory guide", "Visitors enter through the north gate."],
+        [],  # an empty page: the fact below is still on page 3
+        ["Opening", "The Quillfeather observatory in Tromso opened in 2017 and houses twelve telescopes."],
+    ])
+    report, _ = _upload(page, [pdf], "observatory.pdf: added")
+    assert "observatory.pdf: added" in report
+    _tab(page, "Chat")
+    _clear(page)
+    ans = _ask(page, "When did the Quillfeather observatory open?")
+    assert "2017" in ans.locator(".dc-body").inner_text()
+    assert "observatory.pdf page 3" in ans.locator(".dc-sources").inner_text()
+    ans.locator("a.dc-cite[title*='observatory.pdf']").first.click()
+    page.wait_for_selector("#dc-source .dc-passage mark", timeout=30_000)
+    head = page.inner_text("#dc-source .dc-source-head")
+    assert "observatory.pdf" in head and "page 3" in head
+    assert "2017" in page.inner_text("#dc-source mark")
+    assert "Visitors enter" not in page.inner_text("#dc-source")  # the cited page, not its neighbours
+    _shot(page, "pdf-citation")
+
+
 def test_second_tab_has_its_own_history_settings_and_no_script_runs(page, browser, app_url):
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     other.goto(app_url[0] + "?__theme=dark")

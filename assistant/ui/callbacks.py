@@ -144,7 +144,7 @@ def show_source(ctx: Context, ref: str, session: Session) -> str:
         return render.source_panel_html(
             c, note="The file is gone or has changed since it was indexed, so only the cited passage is shown."
         )
-    return render.source_panel_html(c, ctx_lines.first_line, ctx_lines.lines)
+    return render.source_panel_html(c, ctx_lines.first_line, ctx_lines.lines, gutter=ctx_lines.gutter)
 
 
 def example_questions(ctx: Context, n: int = 4) -> list[str]:

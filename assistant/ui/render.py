@@ -33,9 +33,14 @@ def lines_label(start: int, end: int) -> str:
     return f"line {start}" if start == end else f"lines {start}\u2013{end}"
 
 
+def where_label(c: Citation) -> str:
+    """Where a citation points, as a person looks for it: "page 7", "slide 3", "sheet Prices, row 12", "lines 3–5"."""
+    return c.label or lines_label(c.start_line, c.end_line)
+
+
 def cite_link(turn: int, c: Citation) -> str:
     """An inline ``[n]`` that opens the source panel."""
-    tip = f"{c.source}, {lines_label(c.start_line, c.end_line)}"
+    tip = f"{c.source}, {where_label(c)}"
     return f'<a class="dc-cite" href="#cite-{turn}-{c.n}" title="{esc(tip)}">[{c.n}]</a>'
 
 
@@ -54,7 +59,7 @@ def sources_html(turn: int, citations: list[Citation]) -> str:
     """The compact list under an answer: file, lines, score."""
     rows = "".join(
         f'<li>{cite_link(turn, c)} <span class="dc-file">{esc(c.source)}</span>'
-        f' <span class="dc-lines">{lines_label(c.start_line, c.end_line)}</span>'
+        f' <span class="dc-lines">{esc(where_label(c))}</span>'
         f' <span class="dc-score" title="similarity of the passage to the question">score {c.score:.2f}</span></li>'
         for c in citations
     )
@@ -106,11 +111,15 @@ def refusal_html(turn: int, ans: Answer) -> str:
     )
 
 
+def _place(c: Citation) -> str:
+    return f"{c.source}, {c.label}" if c.label and "line" not in c.locator else f"{c.source}:{c.start_line}-{c.end_line}"
+
+
 def _closest_html(ans: Answer) -> str:
     """The nearest passages of a refusal, plainly labelled as not an answer (never as sources)."""
     if not ans.closest:
         return ""
-    items = "".join(f"<li><code>{esc(c.source)}:{c.start_line}-{c.end_line}</code> {esc(c.quote[:160])}</li>" for c in ans.closest)
+    items = "".join(f"<li><code>{esc(_place(c))}</code> {esc(c.quote[:160])}</li>" for c in ans.closest)
     return f'<details class="dc-closest"><summary>Closest passages, not an answer</summary><ul>{items}</ul></details>'
 
 
@@ -145,26 +154,29 @@ SOURCE_PLACEHOLDER = (
 )
 
 
-def source_panel_html(c: Citation, first_line: int | None = None, lines: list[str] | None = None, *, note: str = "") -> str:
-    """The cited passage inside its surrounding lines, the quote highlighted.
+def source_panel_html(c: Citation, first_line: int | None = None, lines: list[str] | None = None, *, note: str = "",
+                      gutter: list[str] | None = None) -> str:
+    """The cited passage inside its surrounding lines (its page, slide, rows or section), the quote highlighted.
 
-    Without ``lines`` (file gone, changed since indexing, unreadable) only the
-    stored quote is shown, with ``note`` saying why.
+    ``gutter`` replaces the line numbers in the number column (a PDF page's
+    own line numbers, sheet rows, paragraphs). Without ``lines`` (file gone,
+    changed since indexing, unreadable) only the stored quote is shown, with
+    ``note`` saying why.
     """
     head = (
         f'<div class="dc-source-head"><span class="dc-source-n">[{c.n}]</span> '
         f'<span class="dc-file">{esc(c.source)}</span> '
-        f'<span class="dc-lines">{lines_label(c.start_line, c.end_line)}</span> '
+        f'<span class="dc-lines">{esc(where_label(c))}</span> '
         f'<span class="dc-score">score {c.score:.2f}</span></div>'
     )
     if lines is None or first_line is None:
         body = f'<div class="dc-passage"><mark>{text_html(c.quote)}</mark></div>'
         foot = f'<div class="dc-note">{esc(note)}</div>' if note else ""
         return f'<div class="dc-source" id="dc-source-{c.n}">{head}{body}{foot}</div>'
-    return f'<div class="dc-source" id="dc-source-{c.n}">{head}<div class="dc-passage">{_numbered(c, first_line, lines)}</div></div>'
+    return f'<div class="dc-source" id="dc-source-{c.n}">{head}<div class="dc-passage">{_numbered(c, first_line, lines, gutter)}</div></div>'
 
 
-def _numbered(c: Citation, first_line: int, lines: list[str]) -> str:
+def _numbered(c: Citation, first_line: int, lines: list[str], gutter: list[str] | None = None) -> str:
     cited = range(c.start_line, c.end_line + 1)
     block = [ln for i, ln in enumerate(lines, start=first_line) if i in cited]
     spans = _quote_spans("\n".join(block), c.quote)
@@ -176,7 +188,8 @@ def _numbered(c: Citation, first_line: int, lines: list[str]) -> str:
             cls = "dc-line dc-hit"
         else:
             inner, cls = esc(ln), "dc-line" if ln.strip() else "dc-line dc-blank"
-        out.append(f'<div class="{cls}"><span class="dc-ln">{i}</span><span class="dc-tx">{inner or "&nbsp;"}</span></div>')
+        num = esc(gutter[i - first_line]) if gutter is not None and i - first_line < len(gutter) else i
+        out.append(f'<div class="{cls}"><span class="dc-ln">{num}</span><span class="dc-tx">{inner or "&nbsp;"}</span></div>')
     return "".join(out)
 
 
@@ -235,7 +248,8 @@ def report_html(report, saved: list[str] = (), rejected: list[str] = ()) -> str:
             if f.status == "skipped":
                 items.append(f'<li class="dc-bad">{esc(f.source)}: skipped: {esc(f.reason)}</li>')
             elif f.status in ("added", "changed"):
-                items.append(f'<li class="dc-ok">{esc(f.source)}: {f.status} ({f.chunks} chunk{"s" if f.chunks != 1 else ""})</li>')
+                note = f"; {f.note}" if getattr(f, "note", "") else ""
+                items.append(f'<li class="dc-ok">{esc(f.source)}: {f.status} ({f.chunks} chunk{"s" if f.chunks != 1 else ""}{esc(note)})</li>')
             elif f.status == "removed":
                 items.append(f"<li>{esc(f.source)}: removed from the index</li>")
         items.append(f"<li>Re-index done: {esc(report.summary())} ({report.seconds:.1f}s)</li>")

@@ -77,3 +77,21 @@ def test_a_bad_batch_goes_on_and_keeps_what_was_indexed(make_workspace, tmp_path
     assert {f.source: f.chunks for f in bot.files()}["plan.docx"] == kept
     ans = bot.ask("When did the Blorpton plant open?")
     assert "2032" in ans.text and ans.citations[0].label == "slide 1"
+
+
+def test_source_panel_shows_the_cited_rows_and_slide(mixed_ws):
+    from assistant.ui import render
+
+    bot = mixed_ws.assistant()
+    for question, source, label, number in [
+        ("How many vehicles did Xiaomi sell in the first 36 hours after its EV launch?", "figures.xlsx", "sheet Facts, row 4", "4"),
+        ("What delivery goal did Xiaomi set for the SU7 for 2024?", "launch.pptx", "slide 4", ""),
+    ]:
+        c = next(c for c in bot.ask(question).citations if c.source == source)
+        ctx = bot.source_context(c.source, c.start_line, c.end_line, around=2)
+        html = render.source_panel_html(c, ctx.first_line, ctx.lines, gutter=ctx.gutter)
+        assert label in html and "<mark>" in html
+        hit = ctx.start_line - ctx.first_line
+        assert ctx.gutter[hit] == number  # the sheet's own row number; slides have none per line
+        if source == "launch.pptx":  # the whole slide, and nothing of the next one
+            assert any("Point 3" in ln for ln in ctx.lines) and not any("Point 4" in ln for ln in ctx.lines)

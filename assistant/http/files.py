@@ -11,7 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from ..types import IngestReport
 from ..ui.uploads import retire, save_upload, safe_name
@@ -52,14 +54,27 @@ def router(ctx) -> APIRouter:
         return {"object": "list", "data": page, "has_more": start + limit < len(data),
                 "first_id": page[0]["id"] if page else None, "last_id": page[-1]["id"] if page else None}
 
+    def too_large(name: str) -> ApiError:
+        return ApiError(413, f"{name} is too large (over the {ctx.settings.max_file_mb:g} MB limit).", "file_too_large")
+
     @r.post("/v1/files")
-    def upload(request: Request, file: UploadFile = File(...), purpose: str = Form("assistants")) -> dict:
-        # `purpose` is accepted because OpenAI clients send it; every file here is a document to index.
+    async def upload(request: Request) -> dict:
+        # The form is parsed here, not by FastAPI, so that a body declared too large is refused unread.
         limit = int(ctx.settings.max_file_mb * 1_000_000)
-        declared = int(request.headers.get("content-length") or 0)
-        size = file.size if file.size is not None else declared
-        if size > limit or declared > limit + _FORM_OVERHEAD:
-            raise ApiError(413, f"{file.filename!r} is too large (over the {ctx.settings.max_file_mb:g} MB limit).", "file_too_large")
+        if int(request.headers.get("content-length") or 0) > limit + _FORM_OVERHEAD:
+            raise too_large("The upload")
+        form = await request.form(max_files=1, max_fields=8)  # `purpose`, which OpenAI clients send, is ignored
+        try:
+            file = form.get("file")
+            if not isinstance(file, StarletteUploadFile):
+                raise ApiError(400, "Invalid request: the multipart field `file` must hold a file.", "invalid_request")
+            if (file.size or 0) > limit:
+                raise too_large(repr(file.filename))
+            return await run_in_threadpool(store, file)
+        finally:
+            await form.close()  # removes the spooled copy
+
+    def store(file: StarletteUploadFile) -> dict:
         safe_name(file.filename or "")  # the UI's name check, before anything is written
         with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
             path = Path(tmp) / "upload.bin"

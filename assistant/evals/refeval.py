@@ -38,6 +38,7 @@ class RefRow:
     text: str = ""
     planted: str = ""  # what was planted, in words
     backend: str = ""
+    notes: list[str] = field(default_factory=list)  # the engine's notes: what the check removed and why
 
 
 @dataclass
@@ -147,7 +148,8 @@ def run_reference(bot, items: list[EvalItem], modes=MODES, kinds=KINDS, progress
             for item in _each(items, progress, "faithful"):
                 ans = _ask(ref, item)
                 run.rows.append(RefRow(item.id, "faithful", faithful_status(item, ans) if item.answerable else "unanswerable",
-                                       ans.text if ans else "", backend=ans.backend if ans else ""))
+                                       ans.text if ans else "", backend=ans.backend if ans else "",
+                                       notes=list(ans.notes) if ans else []))
         if "corrupt" in modes:
             for kind in kinds:
                 if kind == "instruction":
@@ -172,7 +174,7 @@ def _corrupt_pass(ref, srv: ReferenceServer, items, kind, run: ReferenceRun, pro
             run.rows.append(RefRow(item.id, kind, "n/a", ans.text if ans else ""))
         else:
             run.rows.append(RefRow(item.id, kind, "caught" if caught(p, ans) else "missed", ans.text if ans else "",
-                                   _planted_words(p), ans.backend if ans else ""))
+                                   _planted_words(p), ans.backend if ans else "", list(ans.notes) if ans else []))
 
 
 def _instruction_pass(bot, items, names, run: ReferenceRun, progress) -> None:

@@ -62,6 +62,7 @@ def reference_markdown(ref: ReferenceRun, items: list[EvalItem]) -> list[str]:
             if r.kind == "faithful":
                 lines.append(f"  - reference: {_one_line(item.reference_answer, 200)}")
         lines.append(f"  - shown ({r.backend or 'no answer'}): {_one_line(r.text, 300)}")
+        lines += [f"  - note: {_one_line(n, 300)}" for n in r.notes]
     return lines + (["None."] if not bad else [])
 
 

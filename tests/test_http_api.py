@@ -124,7 +124,9 @@ def test_refusal_has_no_sources_and_says_so(client):
     msg = ask(client, "Who won the 1998 FIFA World Cup?").choices[0].message
     x = ext(msg)
     assert x["refused"] is True and x["citations"] == [] and isinstance(x["closest"], list)
-    assert msg.content == x["answer"] and "Sources:" not in msg.content and "couldn't find" in msg.content
+    assert msg.content.startswith(x["answer"]) and "Sources:" not in msg.content and "couldn't find" in msg.content
+    for c in x["closest"]:  # listed, unnumbered, under a title that says they are not an answer
+        assert f"- {c['source']}, " in msg.content.split("Closest passages, not an answer:\n")[1]
 
 
 def test_backend_down_answers_with_the_marked_fallback(client):

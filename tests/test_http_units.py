@@ -48,7 +48,11 @@ def test_footer_names_file_and_lines_and_strips_off_again():
     f = footer(CITED)
     assert f == "\n\nSources:\n[1] a.txt, line 12\n[2] sub/b.md, lines 3-5"
     assert strip_footer(CITED.text + f) == CITED.text
-    assert footer(Answer(text="I couldn't find this in the documents.", refused=True)) == ""
+    refusal = Answer(text="I couldn't find this in the documents.", refused=True)
+    assert footer(refusal) == ""
+    refusal.closest = [Citation(1, "c.txt", 4, 4, "Near, not an answer.", 0.3)]
+    assert footer(refusal) == "\n\nClosest passages, not an answer:\n- c.txt, line 4"
+    assert strip_footer(refusal.text + footer(refusal)) == refusal.text
     assert strip_footer("Sources: are named in the text.") == "Sources: are named in the text."
 
 

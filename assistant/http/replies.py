@@ -15,7 +15,7 @@ import uuid
 
 from ..settings import BACKENDS, Settings
 from ..types import Answer
-from .schemas import FOOTER_TITLE
+from .schemas import CLOSEST_TITLE, FOOTER_TITLE
 
 EXTENSION = "doc_assistant"
 OWNER = "doc-assistant"
@@ -47,10 +47,17 @@ def _where(c) -> str:
 
 
 def footer(ans: Answer) -> str:
-    """"\\n\\nSources:\\n[1] file.txt, line 12" lines for the answer's citations ("" when it has none)."""
-    if not ans.citations:
-        return ""
-    return f"\n\n{FOOTER_TITLE}\n" + "\n".join(f"[{c.n}] {c.source}, {_where(c)}" for c in ans.citations)
+    """"\\n\\nSources:\\n[1] file.txt, line 12" lines for the answer's citations.
+
+    A refusal has no sources; its closest passages, when it has any, are
+    listed under their own title and without numbers, as the CLI and UI
+    show them, so that no one reads them as citations.
+    """
+    if ans.citations:
+        return f"\n\n{FOOTER_TITLE}\n" + "\n".join(f"[{c.n}] {c.source}, {_where(c)}" for c in ans.citations)
+    if ans.refused and ans.closest:
+        return f"\n\n{CLOSEST_TITLE}\n" + "\n".join(f"- {c.source}, {_where(c)}" for c in ans.closest)
+    return ""
 
 
 def _usage(ans: Answer) -> dict:

@@ -66,9 +66,13 @@ def question_and_history(messages: list[Message]) -> tuple[str, list[dict]]:
 
 
 FOOTER_TITLE = "Sources:"
-_FOOTER = re.compile(r"\n+" + re.escape(FOOTER_TITLE) + r"\n(?:\[\d+\][^\n]*(?:\n|$))+\s*\Z")
+CLOSEST_TITLE = "Closest passages, not an answer:"
+_FOOTER = re.compile(
+    r"\n+(?:" + re.escape(FOOTER_TITLE) + r"\n(?:\[\d+\][^\n]*(?:\n|$))+"
+    + r"|" + re.escape(CLOSEST_TITLE) + r"\n(?:- [^\n]*(?:\n|$))+)\s*\Z"
+)
 
 
 def strip_footer(text: str) -> str:
-    """``text`` without a trailing "Sources:" block written by :func:`assistant.http.replies.footer`."""
+    """``text`` without a trailing footer ("Sources:" or closest passages) from :func:`assistant.http.replies.footer`."""
     return _FOOTER.sub("", text)

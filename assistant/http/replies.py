@@ -42,8 +42,7 @@ def models_list(settings: Settings) -> dict:
 
 def _where(c) -> str:
     # A locator in words ("page 7", "sheet Prices, row 12") where the file format has one; else the lines.
-    label = getattr(c, "label", "")
-    return label or (f"line {c.start_line}" if c.start_line == c.end_line else f"lines {c.start_line}-{c.end_line}")
+    return c.label or (f"line {c.start_line}" if c.start_line == c.end_line else f"lines {c.start_line}-{c.end_line}")
 
 
 def footer(ans: Answer) -> str:

@@ -57,6 +57,8 @@ _GAP = re.compile(
 _META = frozenset(t.rstrip("e") for t in terms("document documents passage passages text article articles source sources mention mentions "
                         "mentioned state states stated say says said according note notes describe describes report reports "
                         "answer question provided information detail details"))
+_CORRECTION = frozenset({"true", "correct", "right", "accurat", "actually", "quit", "exactly", "that'"})
+_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.S)  # what assistant.condense appends to a follow-up
 _PROMPT_SHINGLE = 6  # words in a row shared with the system prompt that mark a recited prompt
 
 
@@ -131,6 +133,7 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
     (sharing one of its content words), so a figure from an unrelated line
     does not count. Anything else is left to the model.
     """
+    question = _CONTEXT.sub("", question)  # the follow-up itself says what kind of answer it wants
     qroots = set(_roots(question))
     about = [s for s in sentences if qroots & set(_roots(s))] or (sentences if len(sentences) == 1 else [])
     text = " ".join(about)
@@ -221,6 +224,9 @@ class _Judge:
 
     def _negation(self, body: str, pool: list[int]) -> str | None:
         body = _YES_NO.sub("", body)  # "No, the details remain confidential" denies the question, not the passage
+        head, colon, rest = body.partition(":")
+        if colon and rest.strip() and {r for r in _roots(head) if len(r) > 1} <= _META | _CORRECTION:
+            body = rest  # "That's not what the documents say: ..." corrects the question, it denies nothing
         ct = set(terms(body))
         if not ct:
             return None
@@ -251,7 +257,9 @@ class _Judge:
         others = sorted((i for i in range(len(self.passages)) if i not in pool), key=lambda i: -len(ct & self.terms[i]))
         singles = [[i] for i in others]
         ranked = sorted(range(len(self.passages)), key=lambda i: -len(ct & self.terms[i]))
-        pair = [sorted(ranked[:2])] if len(ranked) >= 2 and sorted(ranked[:2]) != sorted(pool) else []
+        # Facts spread over two passages may be re-pointed to both; a fact-free sentence may not, since two
+        # passages' words together cover almost any sentence made of common words.
+        pair = [sorted(ranked[:2])] if f and len(ranked) >= 2 and sorted(ranked[:2]) != sorted(pool) else []
         return singles + pair
 
 

@@ -210,17 +210,48 @@ def _names(sentence: str) -> tuple[list[str], str]:
                 if i == 0:
                     lone = core
                 continue
+        if run and i > 0:
+            prev_end = words[i - 1][1] + len(words[i - 1][0])
+            if t[prev_end:start].strip(" -"):  # "Mobile World Congress (MWC)": the bracket ends the run
+                close()
         run.append(core)
     close()
     return out, lone
 
 
 def name_found(name: str, context_lower: str) -> bool:
-    """Whether every word of ``name`` occurs, case-insensitively, as a word of the context."""
-    for word in name.lower().split():
-        if not re.search(r"(?<![\w])" + re.escape(word) + r"(?![\w])", context_lower):
+    """Whether every word of ``name`` occurs, case-insensitively, as a word of the context.
+
+    An acronym also counts as found when the context spells it out: "EV" in
+    "electric vehicle", "R&D" in "research and development".
+    """
+    for word in name.split():
+        if re.search(r"(?<![\w])" + re.escape(word.lower()) + r"(?![\w])", context_lower):
+            continue
+        if not (_ACRONYM.fullmatch(word) and _spelled_out(word, context_lower)):
             return False
     return True
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}s?")
+_JOINERS = frozenset({"and", "of", "&", "for", "the"})
+
+
+def _spelled_out(acronym: str, context_lower: str) -> bool:
+    letters = [c.lower() for c in acronym.rstrip("s") if c.isalpha()]
+    words = [w for w in re.findall(r"[a-z0-9&]+", context_lower)]
+    for i in range(len(words)):
+        j, k = i, 0
+        while j < len(words) and k < len(letters):
+            if words[j] in _JOINERS and k > 0:
+                j += 1
+                continue
+            if not words[j].startswith(letters[k]):
+                break
+            j, k = j + 1, k + 1
+        if k == len(letters):
+            return True
+    return False
 
 
 def quote_found(quoted: str, context: str) -> bool:

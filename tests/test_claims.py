@@ -202,3 +202,28 @@ def test_what_the_question_states_is_not_an_invention():
     assert out.claims[0].verdict == "kept", out.claims
     out = claims.check_draft("Xiaomi sold 200,000 cars [1].", ps, "How many cars did Xiaomi sell?")
     assert out.claims[0].verdict == "removed"
+
+
+def test_acronyms_match_their_spelled_out_form():
+    ctx = "the company invests in research and development for its electric vehicle line at the mobile world congress."
+    assert name_found("EV", ctx) and name_found("R&D", ctx) and name_found("MWC", ctx)
+    assert not name_found("EU", ctx)
+    assert facts("It debuted at the Mobile World Congress (MWC) in Barcelona.").names == ("Mobile World Congress", "MWC", "Barcelona")
+
+
+def test_a_correction_of_the_question_is_not_a_flipped_negation():
+    ps = [passage(SALES)]
+    q = "Why did Xiaomi sell only 12,000 cars in 36 hours?"
+    out = claims.check_draft("That's not what the documents say: Xiaomi sold 120,000 cars in 36 hours [1].", ps, q)
+    assert out.claims[0].verdict == "kept", out.claims
+
+
+def test_a_fact_free_invention_is_not_rescued_by_two_passages_together():
+    ps = [passage("Owners get free parking at the plant.", "a.txt"), passage("Charging points line the route.", "b.txt")]
+    out = claims.check_draft("It also comes with free charging for life [1].", ps, "What do buyers get?")
+    assert out.claims[0].verdict == "removed"
+
+
+def test_a_follow_ups_context_does_not_decide_the_kind_of_answer():
+    q = "How did they manage to sell so many so fast? (context: How many cars did Xiaomi sell in 36 hours?)"
+    assert claims.missing_answer_type(q, ["They used a subscription model."]) is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import prompts
 from ..chunking import split_sentences
 from ..text import numbers, terms, tokens
 from .dataset import EvalItem
@@ -142,7 +141,3 @@ def reference_answer(item: EvalItem, passages: list[str]) -> list[Said] | None:
         return [Said(f"The answer is {span}.", [best_passage(item.query + " " + span, passages, [span])])]
     sentences = [s.strip() for line in item.reference_answer.splitlines() for s in split_sentences(line) if s.strip()]
     return [Said(s, [best_passage(s, passages, facts)]) for s in sentences]
-
-
-def refusal() -> str:
-    return prompts.REFUSAL

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import prompts
 from ..types import Answer
 from .corrupt import INSTRUCTION_LINE, KINDS, Plant
 from .dataset import EvalItem
@@ -199,7 +200,7 @@ def summarise(rows: list[RefRow], modes, kinds) -> dict:
             m[f"reference_{status.replace('-', '_')}"] = sum(r.status == status for r in held)
         m["reference_not_held"] = sum(r.status == "not-held" for r in f)
         un = [r for r in f if r.status == "unanswerable"]
-        m["reference_unanswerable_refused"] = _share(sum(r.text.strip() == _refusal() for r in un), len(un))
+        m["reference_unanswerable_refused"] = _share(sum(r.text.strip() == prompts.REFUSAL for r in un), len(un))
     if "corrupt" in modes:
         for kind in kinds:
             k = [r for r in rows if r.kind == kind]
@@ -208,12 +209,6 @@ def summarise(rows: list[RefRow], modes, kinds) -> dict:
             m[f"errors_applied_{kind}"] = len(applied)
             m[f"errors_not_applicable_{kind}"] = len(k) - len(applied)
     return m
-
-
-def _refusal() -> str:
-    from ..prompts import REFUSAL
-
-    return REFUSAL
 
 
 def _share(n: int, d: int) -> float | None:

@@ -20,7 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .corrupt import Plant, plant
 from .dataset import EvalItem
-from .refanswer import find_item, parse_prompt, reference_answer, refusal, render
+from .. import prompts
+from .refanswer import find_item, parse_prompt, reference_answer, render
 
 MODEL = "reference-model"
 
@@ -66,7 +67,7 @@ class ReferenceServer(ThreadingHTTPServer):
                 self.plants[item.id] = p = plant(kind, said, passages, self.names) if said else None
                 if p:
                     said = p.said
-        return render(said) if said else refusal()
+        return render(said) if said else prompts.REFUSAL
 
 
 class _Handler(BaseHTTPRequestHandler):

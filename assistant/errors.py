@@ -36,7 +36,7 @@ class CorpusMissingError(AssistantError):
 
 class EmptyCorpusError(AssistantError):
     code = "empty_corpus"
-    fix = "add .txt, .md, .html or .pdf files to the corpus folder, then run `assistant ingest`."
+    fix = "add documents (.txt, .md, .html, .pdf, .docx, .pptx, .xlsx, .csv) to the corpus folder, then run `assistant ingest`."
 
 
 class EmptyIndexError(AssistantError):
@@ -75,4 +75,4 @@ class MissingDependencyError(AssistantError):
 
 class UploadRejectedError(AssistantError):
     code = "upload_rejected"
-    fix = "upload a .txt, .md, .html or .pdf file within the size limit."
+    fix = "upload a .txt, .md, .html, .pdf, .docx, .pptx, .xlsx, .xlsm or .csv file within the size limit."

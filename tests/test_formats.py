@@ -206,3 +206,13 @@ def test_row_limit_reads_the_first_rows_and_counts_the_rest(tmp_path):
     assert any("40 more left out" in n for n in lf.notes)
     c = csv_file(tmp_path / "big.csv", [["n"]] + [[i] for i in range(30)])
     assert any("20 more left out" in n for n in loaded(c, max_rows=11).notes)
+
+
+def test_uploading_a_legacy_file_says_how_to_convert_it():
+    from assistant.errors import UploadRejectedError
+    from assistant.ui.uploads import safe_name
+
+    with pytest.raises(UploadRejectedError) as e:
+        safe_name("Budget 2019.XLS")
+    assert "legacy format: save it as .xlsx" in e.value.user_message()
+    assert safe_name("deck.pptx") == "deck.pptx" and safe_name("rows.csv") == "rows.csv"

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UploadRejectedError
-from ..loaders import SUPPORTED
+from ..loaders import LEGACY, SUPPORTED
+from ..loaders.package import legacy_reason
 
 REMOVED_DIR = ".removed"  # hidden, so ingest ignores it; removed files wait here
 _UNSAFE = re.compile(r"[^\w.\- ()+,]", re.UNICODE)
@@ -44,6 +45,8 @@ def safe_name(name: str) -> str:
     stem, ext = os.path.splitext(base)
     if not stem or stem.lower() in _RESERVED:
         raise UploadRejectedError(f"The file name {name!r} is not usable.", fix="rename the file and upload it again.")
+    if ext.lower() in LEGACY:
+        raise UploadRejectedError(f"{base!r}: {legacy_reason(ext.lower())}.", fix="")
     if ext.lower() not in SUPPORTED:
         kinds = ", ".join(sorted(SUPPORTED))
         raise UploadRejectedError(f"{base!r} is not a supported type (use {kinds}).")

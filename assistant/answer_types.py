@@ -101,6 +101,26 @@ def _is_bare_year(token: str, sentence: str, at: int) -> bool:
     return bool(_YEAR.fullmatch(token.strip())) and sentence[max(0, at - 1) : at] not in ("$", "€", "£")
 
 
+_LIST_Q = re.compile(r"\b(list|name (the|all|some)|what (are|were)\b|steps|ways|features|options|types|kinds|examples)", re.I)
+_WHICH_PLURAL = re.compile(r"\b(which|what) (?:\w+ ){0,2}?(\w+s)\b", re.I)
+# Words ending in "s" that are no plural nouns ("What year was ...", "Which version is ...").
+_NOT_PLURAL = frozenset("was is has does this its his us yes thus always perhaps less news business process access address "
+                        "analysis status bus gas plus series species across whereas unless various previous".split())
+
+
+def asks_for_list(question: str) -> bool:
+    """A question whose answer is several items ("Which competitors…", "What are the steps…")."""
+    if _LIST_Q.search(question):
+        return True
+    m = _WHICH_PLURAL.search(question)
+    return bool(m) and m.group(2).lower() not in _NOT_PLURAL and not m.group(2).lower().endswith("ss")
+
+
+def has_items(text: str) -> bool:
+    """An enumeration: "A, B and C", or a list line."""
+    return text.count(",") >= 2 or bool(re.match(r"^\s*([-*•+]|\d+[.)])\s+\S", text))
+
+
 _IDENT = re.compile(r"\b[A-Za-z]\w*(?:[_.]\w+)+\b")  # code names: load_dotenv, encodings.idna
 
 

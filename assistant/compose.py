@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from .locators import chunk_locator, locate
+from .answer_types import asks_for_list, has_items
 from .spans import Span
 from .support import ScoredSpan
 from .text import terms
@@ -29,11 +30,6 @@ _COMMENTS = re.compile(r"^\s*(reader comments|comments|\d+ (thoughts|comments|re
 _RULE = re.compile(r"^\s*([=\-~^#*+_.`]{3,}|#{1,6}\s.*)\s*$")  # markdown/rst heading marks and rules
 _DATE_LINE = re.compile(r"^[-–•*\s]*\d{1,2} [A-Z][a-z]{2} \d{4}$|^[-–•*]\s*\w+$")  # "- 14 Dec 2024", "- Anonymous"
 _LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
-_LIST_Q = re.compile(
-    r"\b(list|name (the|all|some)|which (\w+ ){0,2}(are|were|have|do)\b|what (are|were) (the )?(\w+ ){0,3}\w+s\b|"
-    r"(which|what) (\w+ ){0,2}\w+(s|ies)\b|steps|ways|features|options|types|kinds|examples|competitors|regions|components)",
-    re.I,
-)
 _MULTI_Q = re.compile(r"\b(across|both|each|all (of )?the (articles|documents|sources|files)|compare|comparison|differ|difference|versus|vs\.?|according to (the )?(articles|documents|sources))\b", re.I)
 
 _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|sources|files|reports|pages)\b|\bagree\b", re.I)
@@ -95,11 +91,6 @@ def _line_of(span: Span) -> str:
 def is_question_shaped(span: Span) -> bool:
     """A line that asks rather than answers (an FAQ heading restating the question)."""
     return span.text.rstrip().endswith("?")
-
-
-def asks_for_list(question: str) -> bool:
-    """A question whose answer is several items ("Which competitors…", "What are the steps…")."""
-    return bool(_LIST_Q.search(question))
 
 
 def spans_documents(question: str) -> bool:
@@ -214,17 +205,12 @@ def _extras(question: str, chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> 
             continue
         if multi != other_doc:  # across documents: another one's view; otherwise stay in the lead's document
             continue
-        if not (s.answers or other_doc or _has_items(s.span.text)):
+        if not (s.answers or other_doc or has_items(s.span.text)):
             continue
         out.append(s)
         have |= st
         sources.add(s.span.chunk.source)
     return out
-
-
-def _has_items(text: str) -> bool:
-    """An enumeration: "A, B and C", or a list line."""
-    return text.count(",") >= 2 or bool(_LIST_ITEM.match(text))
 
 
 def _with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:

@@ -1,6 +1,7 @@
 """Sentence spans inside a chunk, with their own line numbers."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .chunking import split_sentences
@@ -18,16 +19,52 @@ class Span:
 
 
 def sentence_spans(chunk: Chunk) -> list[Span]:
-    """Split a chunk into sentences; each keeps its exact line number."""
+    """Split a chunk into sentences; each keeps its exact line numbers.
+
+    A sentence hard-wrapped over several lines (README text at 80 columns) is
+    one span over those lines, its text the exact slice of the chunk (line
+    breaks included), so a quote is never a half sentence.
+    """
     spans: list[Span] = []
     offset = chunk.start_char
     line = chunk.start_line
-    for raw_line in split_lines(chunk.text):  # "\n" only, as the loader numbered them
-        for piece in split_sentences(raw_line):
-            text = piece.strip()
-            if len(text) > 1:
+    for run in _wrapped_runs(split_lines(chunk.text)):  # "\n" only, as the loader numbered them
+        text = "".join(run)
+        at = 0
+        for piece in split_sentences(text):
+            body = piece.strip()
+            if len(body) > 1:
                 lead = len(piece) - len(piece.lstrip())
-                spans.append(Span(chunk, text, line, line, offset + lead))
-            offset += len(piece)
-        line += 1
+                first = line + text.count("\n", 0, at + lead)
+                spans.append(Span(chunk, body, first, first + body.count("\n"), offset + at + lead))
+            at += len(piece)
+        offset += len(text)
+        line += len(run)
     return spans
+
+
+# A line this long that stops mid-sentence was wrapped; a shorter one before a
+# capitalised line is a headline ("Xiaomi accelerates its EV ambitions").
+# Wrapped prose fills most of an 72-80 column editor line.
+_WRAPPED = 60
+_BREAK = re.compile(r"^\s*([-*+•>#|=~^`]|\d+[.)]\s|\.\. |\$ |>>>)|^\s{4,}\S|^\s*$")
+
+
+def _wrapped_runs(lines: list[str]) -> list[list[str]]:
+    """Group lines into runs: a line that ends mid-sentence continues on the next prose line."""
+    runs: list[list[str]] = []
+    for ln in lines:
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and prev.strip() and not _BREAK.match(prev) and not _BREAK.match(ln) and not _title(prev)
+                and not prev.rstrip().endswith((".", "!", "?", ":", ";")) and ln.strip()
+                and (not ln.lstrip()[:1].isupper() or len(prev.strip()) >= _WRAPPED)):
+            runs[-1].append(ln)
+        else:
+            runs.append([ln])
+    return runs
+
+
+def _title(line: str) -> bool:
+    """A title-case line ("Previous Post Next Post", "The Road Ahead"): a heading, not wrapped prose."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return 0 < len(words) <= 14 and sum(w[0].islower() for w in words) / len(words) <= 0.25

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import candidates, expected_type, focus_entities
+from .answer_types import asks_for_list, candidates, expected_type, focus_entities, has_items
 from .spans import Span, sentence_spans
 from .text import numbers, terms
 from .types import Passage
 
 
 # Sentence-ranking features, in this order; RANK_WEIGHTS (below) weighs them.
-FEATURES = ("similarity", "coverage", "context_coverage", "typed_hit", "typed_miss", "entity", "novelty", "passage_rank")
+FEATURES = ("similarity", "coverage", "context_coverage", "typed_hit", "typed_miss", "entity", "novelty", "passage_rank",
+            "property_coverage", "list_hit")
 
 
 @dataclass
@@ -66,6 +67,9 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     focus = focus_entities(question)
     ctx_terms = [set(terms(p.chunk.text)) for p in passages]
     ctx_low = [p.chunk.text.lower() for p in passages]
+    # Property words: what the question asks about its names ("price", "founded"), the names left out.
+    props = qterms - {t for e in focus for t in terms(e)}
+    listy = asks_for_list(question)
     out = []
     for (i, sp), cos in zip(spans, sims):
         sim = max(0.0, float(cos))
@@ -76,7 +80,9 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         low = sp.text.lower()
         ent = (sum(e in low for e in focus) + sum(e in ctx_low[i] for e in focus)) / (2 * len(focus)) if focus else 1.0
         novelty = len(st - qterms) / len(st) if st else 0.0
-        f = (sim, cov, ctx, float(bool(qtype) and bool(answers)), float(bool(qtype) and not answers), ent, novelty, 1.0 / (1 + i))
+        prop = len(props & st) / len(props) if props else 0.0
+        f = (sim, cov, ctx, float(bool(qtype) and bool(answers)), float(bool(qtype) and not answers), ent, novelty, 1.0 / (1 + i),
+             prop, float(listy and has_items(sp.text)))
         out.append(ScoredSpan(sp, i, sim, cov, rank_score(f), answers, f))
     out.sort(key=lambda s: -s.score)
     return out
@@ -86,10 +92,11 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
 # articles"): matching them in a sentence is no evidence of an answer.
 META_TERMS = frozenset(terms("article articles document documents text texts passage passages source sources mention mentioned named across"))
 
-# Fitted by evals/calibration/fit.py (logistic regression, sentence holds a
-# key fact or not) on xiaomi_near.json and packages_a.json; see
+# Fitted by evals/calibration/fit.py (pairwise logistic regression: within a
+# question, a sentence holding a key fact above one that does not) on
+# xiaomi_near.json and packages_a.json; see
 # evals/calibration/weights.json for the fit and its held-out figures.
-RANK_WEIGHTS = (3.429, 5.558, -1.586, 1.479, -2.86, -1.193, 0.831, 2.372)
+RANK_WEIGHTS = (3.584, 3.451, -0.532, 2.752, -2.752, 0.002, 3.982, 1.4, 3.211, 0.815)
 
 
 def rank_score(features: tuple) -> float:

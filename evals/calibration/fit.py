@@ -71,8 +71,11 @@ def collect() -> list[dict]:
                          for s in candidates(scored)]
                 chosen = compose(q, scored)
                 first = bool(facts) and bool(chosen) and any(facts_found(chosen[0].span.text, facts))
+                said = " ".join(c.span.text for c in chosen)
+                all_facts = bool(facts) and all(facts_found(said, facts))
                 rows.append({"id": it["id"], "question": q, "corpus": corpus.name, "split": split, "answerable": ok,
-                             "gate": list(gate.gate_features(q, passages, scored)), "sentences": sents, "first_has_fact": first})
+                             "gate": list(gate.gate_features(q, passages, scored)), "sentences": sents, "first_has_fact": first,
+                             "all_facts": all_facts, "n_sentences": len(chosen)})
     return rows
 
 
@@ -85,6 +88,26 @@ def logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000, l
         w -= lr * (x.T @ g / len(y) + l2 * w / len(y))
         b -= lr * g.mean()
     return w, b
+
+
+def pairwise(rows: list[dict]) -> np.ndarray:
+    """Ranking weights: logistic regression on (sentence with a key fact) - (sentence without), within each question.
+
+    Each question weighs the same however many sentences it has (pairs are
+    subsampled to at most 200 per question, in a fixed order).
+    """
+    diffs = []
+    for r in rows:
+        if not r["answerable"]:
+            continue
+        pos = [s["f"] for s in r["sentences"] if s["y"]]
+        neg = [s["f"] for s in r["sentences"] if not s["y"]]
+        pairs = [(np.subtract(p, n)) for p in pos for n in neg][:200]
+        diffs += pairs
+    x = np.array(diffs + [-d for d in diffs])
+    y = np.array([1.0] * len(diffs) + [0.0] * len(diffs))
+    w, _ = logistic(x, y, l2=1.0, steps=4000, lr=1.0)
+    return w
 
 
 def gate_prob(f, w, b) -> float:
@@ -130,9 +153,7 @@ def main() -> None:
         rw = np.array(support.RANK_WEIGHTS)
         gw, gb = np.array(gate.GATE_WEIGHTS), gate.GATE_BIAS
     else:
-        sx = np.array([s["f"] for r in train if r["answerable"] for s in r["sentences"]])
-        sy = np.array([s["y"] for r in train if r["answerable"] for s in r["sentences"]], dtype=float)
-        rw, _ = logistic(sx, sy, steps=5000, lr=1.0)
+        rw = pairwise(train)
         gx = np.array([r["gate"] for r in train])
         gy = np.array([r["answerable"] for r in train], dtype=float)
         gw, gb = logistic(gx, gy, l2=0.5, steps=20000, lr=1.0)
@@ -143,6 +164,11 @@ def main() -> None:
         "gate_bias": round(float(gb), 3), "refusal_threshold": round(thr, 3),
         "train": {"gate": gate_figures(train, gw, gb, thr), "top1_has_fact": top1(train, rw)},
         "held_out": {"gate": gate_figures(test, gw, gb, thr), "top1_has_fact": top1(test, rw)},
+        "answer_has_all_facts": {
+            split: round(float(np.mean([r["all_facts"] for r in rs if r["answerable"]])), 3)
+            for split, rs in (("train", train), ("held_out", test))
+        },
+        "sentences_per_answer": round(float(np.mean([r["n_sentences"] for r in rows if r["answerable"]])), 2),
         "first_sentence_has_fact": {
             split: round(float(np.mean([r["first_has_fact"] for r in rs if r["answerable"]])), 3)
             for split, rs in (("train", train), ("held_out", test))

@@ -88,6 +88,15 @@ def _line_of(span: Span) -> str:
     return c.text[start : end if end >= 0 else len(c.text)]
 
 
+def display_text(span: Span) -> str:
+    """A span as the answer shows it: hard-wrapped lines joined, list and step lines kept apart."""
+    lines = span.text.split("\n")
+    out = lines[0]
+    for ln in lines[1:]:
+        out += ("\n" + ln) if _LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
+    return out
+
+
 def is_question_shaped(span: Span) -> bool:
     """A line that asks rather than answers (an FAQ heading restating the question)."""
     return span.text.rstrip().endswith("?")

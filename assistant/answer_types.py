@@ -8,6 +8,7 @@ restates the question's own year or name does not look like an answer.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .text import terms
@@ -124,8 +125,13 @@ def has_items(text: str) -> bool:
 _IDENT = re.compile(r"\b[A-Za-z]\w*(?:[_.]\w+)+\b")  # code names: load_dotenv, encodings.idna
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, so "Beyonce" finds "Beyoncé" and "Frederic" finds "Frédéric"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))
+
+
 def focus_entities(question: str) -> set[str]:
-    """Names, model codes and identifiers the question is about ("BYD", "SU7", "load_dotenv"), lower-cased."""
+    """Names, model codes and identifiers the question is about ("BYD", "SU7", "load_dotenv"), folded (:func:`fold`)."""
     out = {m.group(0).lower() for m in _CODE.finditer(question)} | {m.group(0).lower() for m in _IDENT.finditer(question)}
     for m in re.finditer(r"[A-Z][\w-]*[A-Za-z0-9]", question):
         if m.start() == 0 or question[: m.start()].rstrip()[-1:] in (".", "?", "!", ":", "\"", "“"):
@@ -133,7 +139,7 @@ def focus_entities(question: str) -> set[str]:
         word = re.sub(r"['’]s$", "", m.group(0)).lower()
         if word not in _NOT_NAMES and word not in _COMMON_OPENERS and word not in _DAYS:
             out.add(word)
-    return out
+    return {fold(e) for e in out}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .answer_types import expected_type, focus_entities
+from .answer_types import expected_type, focus_entities, fold
 from .compose import candidates, paragraph
 from .settings import Settings
 from .support import ScoredSpan, passage_coverage
@@ -50,7 +50,7 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan]) -> 
     qtype = expected_type(q)
     ok = float(bool(qtype) and any(s.answers and c >= TYPED_COVERAGE for s, c in zip(top, covs)))
     bad = float(bool(qtype) and not ok)
-    text = " ".join(p.chunk.text for p in passages).lower()
+    text = fold(" ".join(p.chunk.text for p in passages))
     missing = sum(e not in text for e in focus) / len(focus) if focus else 0.0
     sims = sorted((s.similarity for s in pool), reverse=True)
     best = sims[0]

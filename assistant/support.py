@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import asks_for_list, candidates, expected_type, focus_entities, has_items
+from .answer_types import asks_for_list, candidates, expected_type, focus_entities, fold, has_items
 from .spans import Span, sentence_spans
 from .text import numbers, terms
 from .types import Passage
@@ -66,7 +66,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     qtype = expected_type(question)
     focus = focus_entities(question)
     ctx_terms = [set(terms(p.chunk.text)) for p in passages]
-    ctx_low = [p.chunk.text.lower() for p in passages]
+    ctx_low = [fold(p.chunk.text) for p in passages]
     # Property words: what the question asks about its names ("price", "founded"), the names left out.
     props = qterms - {t for e in focus for t in terms(e)}
     listy = asks_for_list(question)
@@ -77,7 +77,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         cov = sum(w for t, w in weights.items() if t in st) / total
         ctx = sum(w for t, w in weights.items() if t in ctx_terms[i]) / total
         answers = frozenset(candidates(sp.text, qtype, question)) if qtype else frozenset()
-        low = sp.text.lower()
+        low = fold(sp.text)
         ent = (sum(e in low for e in focus) + sum(e in ctx_low[i] for e in focus)) / (2 * len(focus)) if focus else 1.0
         novelty = len(st - qterms) / len(st) if st else 0.0
         prop = len(props & st) / len(props) if props else 0.0

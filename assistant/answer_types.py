@@ -125,6 +125,17 @@ def has_items(text: str) -> bool:
 _IDENT = re.compile(r"\b[A-Za-z]\w*(?:[_.]\w+)+\b")  # code names: load_dotenv, encodings.idna
 
 
+# "..., according to the article about its premium strategy": which document to look in, not what is asked.
+_SELECTOR = re.compile(r",?\s*\b(according to|in|from|across) (the|this|that|all|both) ((?:[\w'’]+ ){0,4})(articles?|documents?|reports?|pages?|posts?|pieces?|guides?|files?)\b"
+                       r"(\s+(about|on|that|which|where|covering)\b[^,?]*)?", re.I)
+
+
+def core_question(question: str) -> str:
+    """The question without a clause that only picks the document ("according to the article about X")."""
+    core = _SELECTOR.sub("", question).strip()
+    return core if terms(core) else question
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so "Beyonce" finds "Beyoncé" and "Frederic" finds "Frédéric"."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))

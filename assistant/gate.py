@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from .answer_types import expected_type, focus_entities, fold
+from .answer_types import core_question, expected_type, focus_entities, fold
 from .compose import candidates, paragraph
 from .settings import Settings
 from .support import ScoredSpan, passage_coverage
@@ -43,8 +43,9 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan]) -> 
     pool = candidates(scored)
     if not passages or not pool:
         return (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0)
-    focus = focus_entities(q)
-    props = set(terms(q)) - {t for e in focus for t in terms(e)}
+    core = core_question(q)
+    focus = focus_entities(core)
+    props = set(terms(core)) - {t for e in focus for t in terms(e)}
     top = pool[:3]
     covs = [len(props & set(terms(paragraph(s.span)))) / len(props) if props else 1.0 for s in top]
     qtype = expected_type(q)

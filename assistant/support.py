@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import asks_for_list, candidates, expected_type, focus_entities, fold, has_items
+from .answer_types import asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items
 from .spans import Span, sentence_spans
 from .text import numbers, terms
 from .types import Passage
@@ -60,11 +60,12 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     if not spans:
         return []
     sims = _cosines(qvec, _SENTENCES.embed(embedder, [sp.text for _, sp in spans]))
-    qterms = set(terms(question)) - META_TERMS
+    core = core_question(question)
+    qterms = set(terms(core)) - META_TERMS
     weights = {t: idf(t) for t in qterms}
     total = sum(weights.values()) or 1.0
     qtype = expected_type(question)
-    focus = focus_entities(question)
+    focus = focus_entities(core)
     ctx_terms = [set(terms(p.chunk.text)) for p in passages]
     ctx_low = [fold(p.chunk.text) for p in passages]
     # Property words: what the question asks about its names ("price", "founded"), the names left out.

@@ -34,7 +34,7 @@ test: install
 	# also gates the answer check with the reference model (docs/evaluation.md); output goes to build/evals (git-ignored)
 	$(BIN)/assistant eval --gate --reference-model both
 	# Mixed formats (PDF, PowerPoint, Excel, Word): answers cite the right page, slide and row.
-	$(BIN)/assistant eval --gate --dataset evals/gold/mixed.json --corpus evals/mixed/corpus --out evals/results/gate.tmp
+	$(BIN)/assistant eval --gate --dataset evals/gold/mixed.json --corpus evals/mixed/corpus
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow" tests

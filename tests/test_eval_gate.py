@@ -97,7 +97,10 @@ def test_broken_pipelines_fail_the_gate(ingested):
 
     wrong = run_eval(_wrong_file(ingested.assistant(), corpus), subset).ours.metrics
     assert wrong["citation_precision"] == 0.0
-    assert {"citation_precision", "citation_support"} <= {b.metric for b in check(wrong, thresholds)}
+    # Citation precision is what catches a wrong file; "citations holding the
+    # stated fact" reads the quote, which stays right when only the file name is
+    # wrong (the extractive answer quotes just the sentence that answers).
+    assert "citation_precision" in {b.metric for b in check(wrong, thresholds)}
 
     # Never refusing: the real engine with its refusal gate switched off.
     never = run_eval(ingested.assistant(refusal_threshold=0.0), subset).ours.metrics

@@ -38,6 +38,12 @@ SOFT_MIN_COVERAGE = 0.5
 # A passage sentence "says the same thing" (for the negation check) when it
 # shares at least this share of the claim's content words.
 _SAME_TOPIC = 0.5
+# A passage sentence denies an affirmative claim only when it restates nearly
+# all of it with a "not": a long passage sentence often holds an unrelated
+# "not" in another clause. The flips in evals/calibration/claims.json
+# restate 80-100% of the claim's words.
+_DENIES = 0.8
+_CLAUSE = re.compile(r"[,;:()]|\b(?:but|though|although|while|whereas|yet|despite)\b", re.I)
 
 _MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _LEAD_MARKS = re.compile(r"^\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
@@ -122,7 +128,10 @@ def check_draft(text: str, passages: list[Passage], question: str, *,
 _ASKS_WHEN = re.compile(r"^\s*(when|in what year|what (year|date|month|day)|by when|since when|how long ago)\b", re.I)
 _ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|price|number|amount|figure)|"
                          r"what does .{1,40}\bcost|^\s*what(?:'s| is| was| are| were)\b.{0,30}\b(price|cost|percentage|population))\b", re.I)
-_YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b")
+_YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)[\s-]+(century|centuries|millennium)\b|"
+                   r"\b(centur(y|ies)|decades?|era|dynasty|ancient|medieval|prehistoric)\b", re.I)
+# A rough quantity answers a how-many question too ("thousands of tourists").
+_ROUGH_COUNT = re.compile(r"\b(dozens|hundreds|thousands|millions|billions|several|few|many|most|majority|none)\b", re.I)
 
 
 def missing_answer_type(question: str, sentences: list[str]) -> str | None:
@@ -139,7 +148,7 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
     text = " ".join(about)
     if _ASKS_WHEN.search(question) and not (months(text) or _YEAR.search(text) or _WEEKDAY.search(text)):
         return "date"
-    if _ASKS_COUNT.search(question) and not claim_numbers(text):
+    if _ASKS_COUNT.search(question) and not (claim_numbers(text) or _ROUGH_COUNT.search(text)):
         return "number"
     return None
 
@@ -227,18 +236,42 @@ class _Judge:
         head, colon, rest = body.partition(":")
         if colon and rest.strip() and {r for r in _roots(head) if len(r) > 1} <= _META | _CORRECTION:
             body = rest  # "That's not what the documents say: ..." corrects the question, it denies nothing
+        if negated(body):
+            # Each denying clause of the claim must be denied in the passage too: "X does not Y" against "X Ys".
+            for cc in _CLAUSE.split(body):
+                ct = set(terms(cc))
+                if not negated(cc) or not ct:
+                    continue
+                clause, overlap = self._closest_clause(ct, pool)
+                if overlap >= _SAME_TOPIC and not negated(clause):
+                    return "the cited passage says the opposite"
+            return None
         ct = set(terms(body))
         if not ct:
             return None
         best, overlap = "", 0.0
         for i in pool:
-            for s, st in self.sentences(i):
+            for sent, st in self.sentences(i):
                 o = len(ct & st) / len(ct)
                 if o > overlap:
-                    best, overlap = s, o
-        if overlap >= _SAME_TOPIC and negated(body) != negated(best):
-            return "the cited passage says the opposite" if negated(body) else "the cited passage denies it"
+                    best, overlap = sent, o
+        # Only the clause that carries the claim counts: "X did Y, though he did not Z" does not deny "X did Y".
+        clause = max(_CLAUSE.split(best), key=lambda c: len(ct & set(terms(c)))) if best else ""
+        if overlap >= _DENIES and negated(clause):
+            return "the cited passage denies it"
         return None
+
+    def _closest_clause(self, ct: set[str], pool: list[int]) -> tuple[str, float]:
+        best, overlap = "", 0.0
+        for i in pool:
+            for sent, st in self.sentences(i):
+                if not ct & st:
+                    continue
+                for clause in _CLAUSE.split(sent):
+                    o = len(ct & set(terms(clause))) / len(ct)
+                    if o > overlap:
+                        best, overlap = clause, o
+        return best, overlap
 
     def sentences(self, i: int) -> list[tuple[str, set[str]]]:
         """Passage ``i``'s sentences with their terms, split once per draft."""
@@ -313,7 +346,8 @@ def _is_label(body: str) -> bool:
 
 def _recites_prompt(body: str) -> bool:
     words = re.findall(r"[a-z']+", body.lower())
-    prompt = re.findall(r"[a-z']+", prompts.SYSTEM_PROMPT.lower())
+    # The refusal line is in the prompt too, and saying it is no leak.
+    prompt = re.findall(r"[a-z']+", prompts.SYSTEM_PROMPT.replace(prompts.REFUSAL, " ").lower())
     grams = {tuple(prompt[i : i + _PROMPT_SHINGLE]) for i in range(len(prompt) - _PROMPT_SHINGLE + 1)}
     return any(tuple(words[i : i + _PROMPT_SHINGLE]) in grams for i in range(len(words) - _PROMPT_SHINGLE + 1))
 

@@ -136,6 +136,13 @@ def test_an_intro_whose_list_was_removed_goes_too():
     assert out.text == "" and out.problem
 
 
+def test_the_refusal_line_is_the_models_refusal_not_a_recited_prompt():
+    from assistant.prompts import REFUSAL
+
+    out = claims.check_draft(REFUSAL, [passage(FACTORY)], "Top speed?")
+    assert out.problem is None and not out.stated and out.claims[0].verdict == "gap"
+
+
 def test_only_gap_sentences_leave_no_claim_and_no_problem():
     out = claims.check_draft("The documents do not mention the top speed.", [passage(FACTORY)], "Top speed?")
     assert out.problem is None and not out.stated
@@ -178,6 +185,8 @@ def test_calibration_set_separates_paraphrases_from_inventions():
     ("What does the SU7 cost?", "It costs RMB 215,900.", None),
     ("What is the starting price of the Xiaomi SU7?", "Xiaomi's Entry into the Electric Vehicle Market", "number"),
     ("Who leads Xiaomi?", "Lei Jun leads Xiaomi.", None),
+    ("When was the hospice built?", "The hospice was built in the 9th or 10th centuries.", None),
+    ("How many tourists come each year?", "Thousands of tourists come each year.", None),
 ])
 def test_a_draft_must_hold_the_kind_of_answer_asked_for(question, answer, wanted):
     assert claims.missing_answer_type(question, [answer]) == wanted
@@ -227,3 +236,10 @@ def test_a_fact_free_invention_is_not_rescued_by_two_passages_together():
 def test_a_follow_ups_context_does_not_decide_the_kind_of_answer():
     q = "How did they manage to sell so many so fast? (context: How many cars did Xiaomi sell in 36 hours?)"
     assert claims.missing_answer_type(q, ["They used a subscription model."]) is None
+
+
+def test_an_unrelated_not_in_a_long_passage_sentence_is_no_denial():
+    text = ("Chopin wrote to his friend Woyciechowski about Liszt, though he did not name the concert he meant "
+            "and never sent the second letter.")
+    out = claims.check_draft("Chopin referenced Liszt in a letter to Woyciechowski [1].", [passage(text)], "Which friend?")
+    assert out.claims[0].verdict == "kept", out.claims

@@ -89,9 +89,11 @@ def test_a_partial_answer_that_names_what_is_missing_is_kept(ingested):
     assert [c.verdict for c in ans.claims] == ["kept", "gap"]
 
 
-def test_only_a_statement_of_what_is_missing_is_the_models_refusal(ingested):
-    ans = ask(ingested, lambda user: "The documents do not mention the SU7's top speed.", "What is the SU7's top speed?")
+@pytest.mark.parametrize("reply", ["The documents do not mention the SU7's top speed.", REFUSAL])
+def test_only_a_statement_of_what_is_missing_is_the_models_refusal(ingested, reply):
+    ans = ask(ingested, lambda user: reply, "What is the SU7's top speed?")
     assert ans.refused and ans.text == REFUSAL and ans.citations == []
+    assert ans.backend == "openai"  # the model's own refusal, not a fallback
 
 
 def test_nothing_supported_falls_back_to_the_extractive_answer(ingested):

@@ -25,12 +25,12 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # evals/calibration/fit.py on our own calibration sets (near-topic questions
 # on corpus/, and cross-corpus negatives from two halves of a package-docs
 # corpus); held-out figures in evals/calibration/weights.json.
-GATE_WEIGHTS = (2.021, 2.925, 0.122, -0.195, -0.35, -0.963, -1.829, 1.356)
-GATE_BIAS = -1.993
+GATE_WEIGHTS = (2.09, 2.953, 0.2, -0.331, -0.316, -0.949, -1.794, 1.355)
+GATE_BIAS = -2.047
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 
-def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan]) -> tuple[float, ...]:
+def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf=None) -> tuple[float, ...]:
     """The GATE_FEATURES of a question, from the retrieved passages alone.
 
     Nothing here reads corpus-wide statistics (no IDF, no corpus size), so the
@@ -52,18 +52,32 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan]) -> 
     ok = float(bool(qtype) and any(s.answers and c >= TYPED_COVERAGE for s, c in zip(top, covs)))
     bad = float(bool(qtype) and not ok)
     text = fold(" ".join(p.chunk.text for p in passages))
-    missing = sum(e not in text for e in focus) / len(focus) if focus else 0.0
+    missing = sum(e not in text and not _indexed(e, idf) for e in focus) / len(focus) if focus else 0.0
     sims = sorted((s.similarity for s in pool), reverse=True)
     best = sims[0]
     typical = sims[len(sims) // 2]  # the median sentence of the retrieved passages: the question's background
     return (best, top[0].similarity, covs[0], max(covs), ok, bad, missing, best - typical)
 
 
+def _indexed(name: str, idf) -> bool:
+    """Whether every word of ``name`` occurs somewhere in the index (a yes/no, whatever the corpus size).
+
+    A name the passages lack may still be in the corpus ("Frédéric" in a
+    passage that says "Chopin"); one the whole index lacks ("Japan" in five
+    articles that never mention it) is a sign the documents cannot answer.
+    """
+    if idf is None:
+        return False
+    words = terms(name)
+    unseen = idf("\x00")  # BM25 gives a term it has never seen its largest IDF
+    return bool(words) and all(idf(w) < unseen for w in words)
+
+
 def support_score(q: str, passages: list[Passage], scored: list[ScoredSpan], idf=None) -> float:
     """Probability (0..1) that the passages answer ``q``, for the extractive gate."""
     if not passages or not scored:
         return 0.0
-    z = GATE_BIAS + sum(w * x for w, x in zip(GATE_WEIGHTS, gate_features(q, passages, scored)))
+    z = GATE_BIAS + sum(w * x for w, x in zip(GATE_WEIGHTS, gate_features(q, passages, scored, idf)))
     return 1.0 / (1.0 + math.exp(-z))
 
 

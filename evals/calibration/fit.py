@@ -74,7 +74,7 @@ def collect() -> list[dict]:
                 said = " ".join(c.span.text for c in chosen)
                 all_facts = bool(facts) and all(facts_found(said, facts))
                 rows.append({"id": it["id"], "question": q, "corpus": corpus.name, "split": split, "answerable": ok,
-                             "gate": list(gate.gate_features(q, passages, scored)), "sentences": sents, "first_has_fact": first,
+                             "gate": list(gate.gate_features(q, passages, scored, eng.retriever.bm25.idf_of)), "sentences": sents, "first_has_fact": first,
                              "all_facts": all_facts, "n_sentences": len(chosen)})
     return rows
 

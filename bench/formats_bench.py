@@ -30,6 +30,7 @@ def add_arguments(p) -> None:
     p.add_argument("--slides", type=int, default=100, help="slides of the deck")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--no-memory", action="store_true", help="skip the ingest-memory subprocess (it embeds every row)")
+    p.add_argument("--embed-batch", type=int, default=0, help="embed_batch_size for the memory run (0: the default setting)")
 
 
 def _sentence(rng: random.Random) -> str:
@@ -87,13 +88,15 @@ def time_load(path: Path, repeats: int) -> dict:
 _MEMORY_CHILD = r"""
 import json, resource, sys, tempfile
 from pathlib import Path
-from bench.common import build_embedder, settings_for
+from bench.common import settings_for
+from assistant.providers.embeddings import build_embedder
 from assistant.ingest import ingest
 from assistant.store import Store, make_client
 src = Path(sys.argv[1])
 corpus = Path(tempfile.mkdtemp()); (corpus / src.name).write_bytes(src.read_bytes())
-s = settings_for(corpus, Path(tempfile.mkdtemp()))
-emb = build_embedder()
+s = settings_for(corpus, Path(tempfile.mkdtemp()), **({"embed_batch_size": int(sys.argv[2])} if sys.argv[2] != "0" else {}))
+emb = build_embedder(s)
+getattr(emb, "ready", lambda: None)()  # the background ONNX load settles before the baseline
 emb.get_text_embedding_batch(["warm up the model"] * 64)
 store = Store(make_client(s), s.collection, "local:bench", lambda: 384)
 store.count()
@@ -105,8 +108,10 @@ print(json.dumps({"peak_rss_before_mb": before, "peak_rss_after_mb": after, "ing
 """
 
 
-def ingest_memory(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+def ingest_memory(path: Path, embed_batch: int = 0) -> dict:
+    """Peak-RSS rise of ingesting ``path`` alone in a fresh process; ``embed_batch`` 0 keeps the setting's default."""
+    out = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(path), str(embed_batch)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=900)
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -124,7 +129,7 @@ def run(args) -> Path:
                         f"{unit}_per_s": round(units / t["load_and_chunk_s"])}
         print(f"{fmt}: {results[fmt]}", file=sys.stderr, flush=True)
     if not args.no_memory:
-        results["xlsx_ingest_memory"] = ingest_memory(files["xlsx"][0])
+        results["xlsx_ingest_memory"] = ingest_memory(files["xlsx"][0], args.embed_batch)
         print(f"memory: {results['xlsx_ingest_memory']}", file=sys.stderr, flush=True)
-    params = {"rows": args.rows, "pages": args.pages, "slides": args.slides, "repeats": args.repeats}
+    params = {"rows": args.rows, "pages": args.pages, "slides": args.slides, "repeats": args.repeats, "embed_batch": args.embed_batch}
     return save("formats", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)

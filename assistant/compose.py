@@ -40,6 +40,9 @@ _DOUBLE = re.compile(r"^\s*(when|where|who) and (when|where|who)\b", re.I)
 _CONTINUES = re.compile(r"^(these|such|additionally|moreover|also|furthermore|in addition|other)\b", re.I)
 
 MAX_LIST_LINES = 10  # steps after a colon: a long how-to still reads as one answer
+# A sentence opening like this leans on the one before it (the old extractive answer's rule, kept).
+_LEANS = re.compile(r"^(these|this|they|it|its|such|the (first|second|third|next|latter|former))\b", re.I)
+MAX_LEANING = 2  # "The first phase ... The second phase ...": two is the common "two-part" shape
 MAX_EXTRA = 2  # sentences added for more list items, another document's view, or a second part of the question
 EXTRA_RANK = 8  # added sentences come from the top 8 candidates (the issue measured the answer there in 89% of gold items)
 
@@ -144,7 +147,27 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = _with_continuations(chosen, ordered)
+    chosen = _with_leaning(chosen, ordered)
     return [_with_list(s, ordered) for s in chosen]
+
+
+def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
+    """The lead brings the sentences right after it that lean on it.
+
+    "Rumors suggest a two-phase plan. The first phase ... The second phase
+    ...": quoting the lead alone names the plan and drops its content.
+    """
+    lead = chosen[0]
+    taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
+    after = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
+                    and o.span.start_line == lead.span.start_line and o.span.start_char > lead.span.start_char),
+                   key=lambda o: o.span.start_char)
+    out = [lead]
+    for nxt in after[:MAX_LEANING]:
+        if (nxt.span.chunk.source, nxt.span.start_char) in taken or not _LEANS.match(nxt.span.text):
+            break
+        out.append(nxt)
+    return out + chosen[1:]
 
 
 def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:

@@ -18,9 +18,10 @@ BENCHMARKS = {
     "coldstart": "New-process times: --help, ingest --dry-run, ask, and app start to first answer.",
     "concurrency": "8 simultaneous chat sessions against one app server: throughput, p95, history isolation.",
     "api-concurrency": "8 simultaneous streaming clients of the HTTP API against one app server: throughput, p95, isolation.",
+    "check": "Cost of the answer check per generated answer (check on vs off, same run).",
     "formats": "Loader throughput per format (MB/s, pages/slides/rows per s); ingest memory of a 10,000-row spreadsheet.",
 }
-_MODULES = {"ingest": "ingest_bench", "api-concurrency": "api_concurrency", "formats": "formats_bench"}
+_MODULES = {"ingest": "ingest_bench", "api-concurrency": "api_concurrency", "check": "check_latency", "formats": "formats_bench"}
 
 
 def _module(name: str):

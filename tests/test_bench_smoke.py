@@ -111,3 +111,11 @@ def test_api_concurrency_smoke(dirs):
         assert res[mode]["errors_total"] == 0 and res[mode]["mixed_up_total"] == 0
         assert is_ms(res[mode]["first_text_p95_ms"]) and res[mode]["first_text_p50_ms"] <= res[mode]["turn_p95_ms"]
     assert res["streaming"] is True and res["throughput_vs_sequential"] > 0
+
+
+@pytest.mark.slow
+def test_check_smoke(dirs):
+    res = run_bench(dirs, "check", "--rounds", "1", "--questions", "4")
+    med = res["median"]
+    assert med["check_n"] == 4 and is_ms(med["check_p50"]) and med["check_p50"] <= med["answer_on_p95"]
+    assert med["answers_with_a_removal"] > 0  # the planted invention is removed at least once

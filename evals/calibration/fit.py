@@ -79,14 +79,27 @@ def collect() -> list[dict]:
     return rows
 
 
-def logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000, lr: float = 0.5) -> tuple[np.ndarray, float]:
-    """Plain L2-regularised logistic regression by gradient descent (no extra dependency)."""
+# The sign each gate weight may take: evidence (similarity, coverage, a typed
+# answer, a gap above the background) may only raise the score; a wrong-typed
+# lead or a missing name may only lower it.
+GATE_SIGNS = np.array([1, 1, 1, 1, 1, -1, -1, 1], dtype=float)
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000, lr: float = 0.5,
+             signs: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by gradient descent (no extra dependency).
+
+    With ``signs``, each weight is held on its side of zero (projected
+    gradient), so the fitted model stays monotone in its features.
+    """
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(x @ w + b)))
         g = p - y
         w -= lr * (x.T @ g / len(y) + l2 * w / len(y))
         b -= lr * g.mean()
+        if signs is not None:
+            w = np.where(w * signs < 0, 0.0, w)
     return w, b
 
 
@@ -156,7 +169,7 @@ def main() -> None:
         rw = pairwise(train)
         gx = np.array([r["gate"] for r in train])
         gy = np.array([r["answerable"] for r in train], dtype=float)
-        gw, gb = logistic(gx, gy, l2=0.5, steps=20000, lr=1.0)
+        gw, gb = logistic(gx, gy, l2=0.5, steps=20000, lr=1.0, signs=GATE_SIGNS)
     thr = youden(train, gw, gb)
     out = {
         "rank_features": list(support.FEATURES), "rank_weights": [round(float(v), 3) for v in rw],

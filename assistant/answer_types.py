@@ -21,7 +21,7 @@ _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 _Q_DATE = re.compile(r"^\s*(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
 _Q_QUANTITY = re.compile(
     r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
-    r"\bwhat(?:'s| is| was| are| were)? (?:the |its |their )?(?:\w+ )?(percentage|share|price|cost|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage)\b",
+    r"\bwhat(?:'s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation)\b",
     re.I,
 )
 _Q_PERSON = re.compile(r"^\s*(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)

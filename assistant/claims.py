@@ -143,7 +143,10 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
     does not count. Anything else is left to the model.
     """
     question = _CONTEXT.sub("", question)  # the follow-up itself says what kind of answer it wants
-    qroots = set(_roots(question))
+    # About the question = sharing a word of what it asks ("starting price"), not just its subject ("Xiaomi").
+    qf = facts(question)
+    named = {r for n in (*qf.names, qf.opener) for r in _roots(n)}
+    qroots = set(_roots(question)) - named or set(_roots(question))
     about = [s for s in sentences if qroots & set(_roots(s))] or (sentences if len(sentences) == 1 else [])
     text = " ".join(about)
     if _ASKS_WHEN.search(question) and not (months(text) or _YEAR.search(text) or _WEEKDAY.search(text)):

@@ -194,7 +194,7 @@ def test_a_draft_must_hold_the_kind_of_answer_asked_for(question, answer, wanted
 
 def test_the_asked_for_figure_must_be_in_a_sentence_about_the_question():
     q = "What is the starting price of the Xiaomi SU7?"
-    off_point = ["Xiaomi has long been a leader in electronics.", "Its first phone sold 300,000 units."]
+    off_point = ["Xiaomi has long been a leader in electronics.", "The Xiaomi SU7 sold 300,000 units."]
     assert claims.missing_answer_type(q, off_point) == "number"
     assert claims.missing_answer_type(q, off_point + ["The SU7 starts at RMB 215,900."]) is None
 

@@ -11,6 +11,7 @@ import logging
 import os
 import random
 import re
+import threading
 import time
 from typing import Iterator
 
@@ -45,8 +46,15 @@ class Generator:
     """
 
     def __init__(self, llm, name: str, chat: bool, max_new_tokens: int, *, timeout: float | None = None,
-                 retries: int = 0, backoff: float = 0.5, secrets: tuple[str, ...] = ()):
+                 retries: int = 0, backoff: float = 0.5, secrets: tuple[str, ...] = (), one_sequence: bool = False):
         self.llm = llm
+        # An in-process llama.cpp model holds one sequence: two answers whose
+        # tokens interleave on it corrupt its state (GGML_ASSERT(logits !=
+        # nullptr) aborts the process). Such a model writes each answer whole,
+        # under a lock, and the text is then streamed in pieces, so callers
+        # that interleave streams (the UI and the API lock per step) stay safe.
+        self.one_sequence = one_sequence
+        self._sequence = threading.Lock()
         self.name = name  # "local" or "openai"
         self.chat = chat  # chat models get system+user messages; base models a completion prompt
         self.max_new_tokens = max_new_tokens
@@ -84,6 +92,9 @@ class Generator:
         if deadline is not None and self.name == "openai":
             # A per-request timeout of what is left keeps retries inside the one budget.
             kw["timeout"] = max(0.05, deadline - time.monotonic())
+        if self.one_sequence:
+            yield from self._whole(completion_prompt)
+            return
         if self.chat:
             from llama_index.core.llms import ChatMessage
 
@@ -98,6 +109,12 @@ class Generator:
                     raise _Overtime()
                 if r.delta:
                     yield r.delta
+
+    def _whole(self, completion_prompt: str) -> Iterator[str]:
+        with self._sequence:
+            text = self.llm.complete(completion_prompt, formatted=True).text or ""
+        for piece in re.findall(r"\S+\s*|\s+", text):
+            yield piece
 
     def _map(self, e: Exception, attempts: int) -> LLMUnavailableError:
         err = _map_error(e, self)
@@ -250,4 +267,5 @@ def _local(settings: Settings) -> Generator:
         )
     except (ValueError, RuntimeError, OSError) as e:
         raise SettingsError(f"Cannot load the GGUF model {path!r} ({str(e)[:160]}).", fix="check that llm_model_path is a valid GGUF file.") from None
-    return Generator(llm, "local", chat=False, max_new_tokens=settings.max_new_tokens, timeout=settings.llm_timeout)
+    return Generator(llm, "local", chat=False, max_new_tokens=settings.max_new_tokens, timeout=settings.llm_timeout,
+                     one_sequence=True)

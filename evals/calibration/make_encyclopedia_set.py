@@ -1,0 +1,121 @@
+"""Write encyclopedia_set.json (LabelledRagDataset JSON) from the tables below, then check its key facts.
+
+A calibration corpus in the style of a general encyclopedia: twelve articles in
+encyclopedia/, written for calibration (the subjects are fictional; what the
+articles say is the truth for this corpus). Every question and key fact was
+written by hand; none is taken from evals/gold or mini_squad_v2. Run
+``.venv/bin/python evals/calibration/make_encyclopedia_set.py`` from the repo root.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # the repo root, for ``assistant``
+
+from assistant.evals.metrics import facts_found  # noqa: E402
+from make_sets import example  # noqa: E402  (this folder is on sys.path when run as a script)
+
+CORPUS = HERE / "encyclopedia"
+VEL, COR, LAMP, KES = "velna_river.txt", "matthias_corvell.txt", "brask_safety_lamp.txt", "kessary.txt"
+TRE, SHR, SAR, KAR = "treaty_of_halsey_ford.txt", "saltmarsh_shrike.txt", "sarranda.txt", "karvel_range.txt"
+DFC, CV, UNI, FER = "dunmere_fc.txt", "carvium.txt", "university_of_kessary.txt", "the_ferrywoman_at_dusk.txt"
+
+# (question, key facts (one list of variants each), gold files): reading-comprehension style,
+# often reusing some of the sentence's words.
+ANSWERABLE = [
+    ("What does the name Velna mean?", [["slow water"]], [VEL]),
+    ("how long is the velna river", [["612 kilometres", "612 km"]], [VEL]),
+    ("Which flood led to the Velna Works Act, and how many people drowned in it?", [["1887"], ["214"]], [VEL]),
+    ("Under whom did Corvell do his doctorate?", [["Anselm Rauth"]], [COR]),
+    ("what did corvell die of", [["pneumonia"]], [COR]),
+    ("Where did Corvell work from 1847 to 1849, and in whose lab?", [["Heidelberg"], ["Robert Bunsen"]], [COR]),
+    ("Who invented the Brask safety lamp?", [["Jakob Ellefsen"]], [LAMP]),
+    ("How many miners were killed in the Brask disaster?", [["57"]], [LAMP]),
+    ("When did Kessary recieve its royal charter?", [["1214"]], [KES]),
+    ("Is it true that Kessary is the capital of Arvenia?", [["second-largest city"]], [KES]),
+    ("When was the Treaty of Halsey Ford signed?", [["9 September 1654"]], [TRE]),
+    ("How much indemnity did Arvenia agree to pay Vossberg?", [["1.2 million thalers"]], [TRE]),
+    ("Where do saltmarsh shrikes spend the winter?", [["Senegal"], ["Gambia"]], [SHR]),
+    ("how many eggs do saltmarsh shrikes lay", [["four to six"]], [SHR]),
+    ("Which instruments traditionally accompany sarranda?", [["accordion"], ["vell"], ["double bass"]], [SAR]),
+    ("Who is known as the father of sarranda?", [["Emil Osk"]], [SAR]),
+    ("What is the highest peak in the Karvel Range and how high is it?", [["Mount Tessel"], ["2,941 metres"]], [KAR]),
+    ("Who made the first ascent of Mount Tessel?", [["Hans Rolvaag"], ["Per Sunde"]], [KAR]),
+    ("What's Dunmere FC's nickname?", [["the Millers", "Millers"]], [DFC]),
+    ("how many people fit in lockside park", [["14,200"]], [DFC]),
+    ("Who is Dunmere's all-time top goalscorer?", [["Nils Eide"]], [DFC]),
+    ("What is the atomic number of carvium?", [["49"]], [CV]),
+    ("At what temperature does carvium melt?", [["171.3 °C", "171.3"]], [CV]),
+    ("When was the University of Kessary founded?", [["1431"]], [UNI, KES]),
+    ("what does lux in undis mean", [["light on the waters"]], [UNI]),
+    ("Who painted The Ferrywoman at Dusk?", [["Ingrid Salvesen"]], [FER, KES]),
+    ("How much did the Kessary Museum of Art pay for the painting?", [["8,500 kroner"]], [FER]),
+    # Harder paraphrases: few of the answering sentence's words, sometimes no names.
+    ("How far upriver can cargo barges go on the Velna?", [["Dunmere", "264 kilometres"]], [VEL]),
+    ("Which of Corvell's helpers later became the first female lecturer at the university?", [["Lotte Hammar"]], [COR]),
+    ("Why couldn't miners open their lamps down in the pit?", [["magnetic lock"]], [LAMP]),
+    ("How do I tell from a flame lamp that there is methane around?", [["pale blue cap"]], [LAMP]),
+    ("How much cargo goes through Kessary's harbour each year?", [["38 million tonnes"]], [KES]),
+    ("Can I see the original copy of the peace agreement anywhere?", [["National Archives"]], [TRE]),
+    ("Why do people call the bird the butcher of the marsh?", [["impaling surplus prey"]], [SHR]),
+    ("Which band brought the dock music back in the eighties?", [["Nordvind"]], [SAR]),
+    ("how do trains get through the mountains near brask", [["Brask Tunnel"]], [KAR]),
+    ("Who knocked the Millers out of Europe in their best run?", [["Dynamo Vossberg"]], [DFC]),
+    ("In what form is the metal used in touchscreens?", [["carvium tin oxide"]], [CV]),
+    ("Since when can women enrol as regular students at the university?", [["1879"]], [UNI, COR]),
+    ("What did the restorers find had been painted over?", [["small boy"]], [FER]),
+]
+
+# Near-topic questions the twelve articles never answer: a property never stated, a related
+# entity they do not cover, a time period they leave out, a number they never give.
+UNANSWERABLE = [
+    "What is the capital of Arvenia?",
+    "Who is the current mayor of Kessary?",
+    "How deep is the Velna at Kessary?",
+    "what colour are saltmarsh shrike eggs",
+    "Who was Dunmere FC's manager when they got relegated in 1989?",
+    "How many students did the University of Kessary have in 1800?",
+    "What were the names of the two men who stole The Ferrywoman at Dusk?",
+    "How much did a Brask safety lamp cost to buy?",
+    "What did the two secret articles of the Treaty of Halsey Ford say?",
+    "How many people died in the Great Fire of Kessary in 1702?",
+    "How high is the Tessel Dam?",
+    "Which record label released Nordvind's Harbour Lights?",
+    "Who succeeded Corvell as professor of chemistry when he retired?",
+    "how many people live in brask",
+    "How many goals did Tore Bakke score for Dunmere?",
+]
+
+
+def items() -> list[dict]:
+    xs = [example(q, f, g, False, f"en-a{i:02d}", "answerable") for i, (q, f, g) in enumerate(ANSWERABLE, 1)]
+    xs += [example(q, [], [], True, f"en-u{i:02d}", "near_topic") for i, q in enumerate(UNANSWERABLE, 1)]
+    return xs
+
+
+def check(xs: list[dict]) -> None:
+    """Every answerable item's key facts occur verbatim in the text of its gold files."""
+    bad = []
+    for x in xs:
+        if x["expect_refusal"]:
+            continue
+        text = "\n".join((CORPUS / name).read_text(encoding="utf-8") for name in x["gold_sources"])
+        found = facts_found(text, x["key_facts"])
+        if not all(found):
+            bad.append(f'{x["id"]}: {[f for f, ok in zip(x["key_facts"], found) if not ok]}')
+    assert not bad, "key facts not in gold sources:\n" + "\n".join(bad)
+
+
+def main() -> None:
+    xs = items()
+    check(xs)
+    (HERE / "encyclopedia_set.json").write_text(json.dumps({"examples": xs}, indent=1, ensure_ascii=False) + "\n",
+                                                encoding="utf-8")
+    print(f"encyclopedia_set.json: {len(ANSWERABLE)} answerable, {len(UNANSWERABLE)} near-topic; key facts checked")
+
+
+if __name__ == "__main__":
+    main()

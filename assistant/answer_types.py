@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .text import terms
+from .units import asked_unit, gives_figure_in
 
 DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 
@@ -88,13 +89,40 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
     if qtype == DATE:
         found = {m.group(0) for m in _YEAR.finditer(sentence)} | {m.group(0) for m in _DATE_WORD.finditer(sentence)}
     elif qtype == QUANTITY:
+        unit = asked_unit(question)
+        if unit and not gives_figure_in(sentence, unit):  # "how many kilometres": a figure in no unit or another is no answer
+            return set()
         found = {m.group(0).strip() for m in _NUMBER.finditer(sentence) if not _is_bare_year(m.group(0), sentence, m.start())}
         found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)}
-    elif qtype in (PERSON, PLACE):
+    elif qtype == PERSON:
+        found = {p for n in _names(sentence) for p in _persons(n)}
+    elif qtype == PLACE:
         found = _names(sentence)
     else:
         return set()
     return _fresh(found, question)
+
+
+def _persons(name: str) -> set[str]:
+    """The parts of a name group that may be a person's: two or more title-case words ("Lei Jun").
+
+    "Xiaomi’s CEO Lei Jun" gives "Lei Jun". One capitalised word, a code or an
+    all-capitals acronym ("Tesla", "BYD", "SU7") is far more often a company,
+    product or place; taking them for people made "Who is the CEO of Tesla?"
+    look answered by a list of carmakers.
+    """
+    runs, run = [], []
+    for w in name.split():
+        if w.lower() in ("of", "de", "da", "van", "von") and run:
+            run.append(w)
+            continue
+        if not w[:1].isupper() or w.isupper() or any(ch.isdigit() for ch in w) or re.search(r"['’]s$", w):
+            runs.append(run)
+            run = []
+            continue
+        run.append(w)
+    runs.append(run)
+    return {" ".join(r) for r in runs if sum(w[:1].isupper() for w in r) >= 2}
 
 
 def _is_bare_year(token: str, sentence: str, at: int) -> bool:
@@ -148,9 +176,29 @@ def focus_entities(question: str) -> set[str]:
         if m.start() == 0 or question[: m.start()].rstrip()[-1:] in (".", "?", "!", ":", "\"", "“"):
             continue  # capitalised by position only
         word = re.sub(r"['’]s$", "", m.group(0)).lower()
-        if word not in _NOT_NAMES and word not in _COMMON_OPENERS and word not in _DAYS:
+        if word not in _NOT_NAMES and word not in _COMMON_OPENERS and word not in _DAYS and word not in _COMMON_ACRONYMS:
             out.add(word)
-    return {fold(e) for e in out}
+    return {fold(e) for e in out} - _COMMON_ACRONYMS
+
+
+# Capitals that name a kind of thing, not a particular one: "Who is the CEO of
+# Tesla?" is about Tesla, and asks for its CEO.
+_COMMON_ACRONYMS = frozenset("ceo ceos cfo cto coo vp ev evs suv suvs ai api apis pdf faq url csv ipo gdp hq tv pc os ui ux".split())
+
+
+def without_focus(question: str) -> str:
+    """The question with the names it is about taken out: what it asks, not whom about.
+
+    "What is the top speed of the YU7?" -> "What is the top speed of the ?":
+    closeness to this says whether a sentence states the asked property,
+    not merely that it mentions the YU7.
+    """
+    focus = focus_entities(question)
+    if not focus:
+        return question
+    def drop(m: re.Match) -> str:
+        return "" if fold(re.sub(r"['’]s$", "", m.group(0)).lower()) in focus else m.group(0)
+    return re.sub(r"\s+", " ", re.sub(r"[\w'’-]+", drop, question)).strip()
 
 
 @dataclass(frozen=True)

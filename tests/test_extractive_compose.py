@@ -85,3 +85,16 @@ def test_a_refusal_names_the_closest_passages_not_headings():
     assert [(c.source, c.quote) for c in closest] == [("a.txt", "The factory opened in 2024 near the river."),
                                                      ("b.txt", "Sales rose by ten percent.")]
     assert closest[0].start_line == 2
+
+
+def test_a_who_lead_with_only_a_pronoun_brings_the_sentence_that_names_the_person():
+    text = ("In 1750 the king appointed Marta Velloso as chief minister. She abolished the salt tax and rebuilt the port.\n"
+            "The port handled grain and wool.\n")
+    p = passage("a.txt", text)
+    ranked = scored_by([p], ["She abolished", "In 1750"])
+    ranked = [ScoredSpan(s.span, s.passage, s.similarity, s.coverage, s.score,
+                         frozenset({"Marta Velloso"}) if "Marta" in s.span.text else frozenset()) for s in ranked]
+    texts = [c.span.text for c in compose("Who abolished the salt tax?", ranked)]
+    assert texts[:2] == ["In 1750 the king appointed Marta Velloso as chief minister.", "She abolished the salt tax and rebuilt the port."]
+    # Not for other questions: "What did she abolish?" is answered by the lead alone.
+    assert [c.span.text for c in compose("What did she abolish?", ranked)][0].startswith("She abolished")

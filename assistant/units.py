@@ -1,0 +1,54 @@
+"""Units of measure: the unit a question asks its figure in, and whether a text gives a figure in it.
+
+"How many kilometres can it drive?", "What is the capacity in kWh?", "How
+much does it cost in euros?": a figure in another unit, or no figure, does
+not answer these, whatever else the passage says about the subject. Units
+are grouped in families (kilometres and miles both measure a distance), so
+a text that gives miles still answers "how many kilometres"; currencies are
+their own families, since a price in yuan is not the price in euros.
+"""
+from __future__ import annotations
+
+import re
+
+_FAMILIES = {
+    "distance": r"km|kms|kilomet(?:er|re)s?|miles?",
+    "speed": r"km/h|kph|mph|kilomet(?:er|re)s? (?:per|an) hour|miles (?:per|an) hour",
+    "energy": r"kwh|kilowatt[- ]hours?",
+    "power": r"hp|bhp|horsepower|kw|kilowatts?",
+    "torque": r"nm|newton[- ]met(?:er|re)s?|lb[- ]?ft",
+    "mass": r"kg|kilograms?|tonnes?|tons?|lbs?",
+    "data": r"kb|mb|gb|tb|kilobytes?|megabytes?|gigabytes?|terabytes?",
+    "area": r"square (?:met(?:er|re)s?|kilomet(?:er|re)s?|feet|miles)|sq\.? ?(?:m|ft|km)|m2|m²|km2|km²|acres?|hectares?",
+    "percent": r"%|percent|per cent|percentage points?",
+    "euro": r"€|eur|euros?",
+    "dollar": r"\$|usd|dollars?",
+    "yuan": r"¥|rmb|yuan|cny",
+    "pound": r"£|gbp|pounds? sterling",
+}
+_UNIT = {name: re.compile(rf"(?:{pat})", re.I) for name, pat in _FAMILIES.items()}
+_ANY = "|".join(f"(?P<{name}>{pat})" for name, pat in _FAMILIES.items())
+# Where a question names the unit of the figure it asks for.
+_ASKED = [
+    re.compile(rf"\bhow (?:many|much) (?:{_ANY})(?![\w/])", re.I),
+    re.compile(rf"\b(?:in|into|as) (?:{_ANY})\s*[?.!]*\s*$", re.I),
+    re.compile(r"\b(?P<percent>what percentage|what percent|what share in percent)\b", re.I),
+]
+_NUM = r"\d[\d,.]*(?:\s?(?:thousand|million|billion|bn|m|k))?"
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit family a question asks its figure in ("distance", "euro", ...), or None."""
+    for pat in _ASKED:
+        m = pat.search(question or "")
+        if m:
+            return next((name for name, v in m.groupdict().items() if v), None)
+    return None
+
+
+def gives_figure_in(text: str, family: str) -> bool:
+    """Whether ``text`` states a number in the unit family (``42 km``, ``RMB 215,900``, ``$10 billion``, ``15%``)."""
+    pat = _FAMILIES[family]
+    after = re.compile(rf"{_NUM}\s?(?:{pat})(?![\w])", re.I)
+    before = re.compile(rf"(?<![\w])(?:{pat})\s?{_NUM}", re.I)
+    return bool(after.search(text) or before.search(text))

@@ -1,0 +1,66 @@
+"""Units of measure in questions and passages, and the gate's refusal when the asked unit is nowhere (pure logic)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import QUANTITY, candidates, without_focus
+from assistant.chunking import chunk_lines
+from assistant.gate import unit_missing
+from assistant.types import Passage
+from assistant.units import asked_unit, gives_figure_in
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("What is the battery capacity of the car in kWh?", "energy"),
+    ("How many kilometres can it drive on one charge?", "distance"),
+    ("how many miles is the trail", "distance"),
+    ("How much horsepower does the motor produce?", "power"),
+    ("How much does the bike cost in euros?", "euro"),
+    ("What is the price in RMB?", "yuan"),
+    ("What percentage of voters stayed home?", "percent"),
+    ("how many MB can I attach on the free plan", "data"),
+    # No unit asked: the figure may come in any.
+    ("How much does the bike cost?", None),
+    ("How many cars were sold?", None),
+    # A unit inside the question's condition is not the unit of the answer.
+    ("How fast does it accelerate from 0 to 100 km/h?", None),
+])
+def test_the_unit_a_question_asks_for(question, unit):
+    assert asked_unit(question) == unit
+
+
+@pytest.mark.parametrize("text, unit, gives", [
+    ("It is priced at RMB 215,900.", "yuan", True),
+    ("Xiaomi is investing $10 billion.", "dollar", True),
+    ("The plant covers 720,000 square meters.", "area", True),
+    ("A range of 800 km on one charge.", "distance", True),
+    ("Attachments up to 25 MB each.", "data", True),
+    ("Turnout rose 15% on the year.", "percent", True),
+    ("It is priced at RMB 215,900.", "euro", False),  # another currency is not the asked one
+    ("The km marker was moved in 2024.", "distance", False),  # a unit with no figure
+    ("It sold 120,000 cars.", "distance", False),
+])
+def test_a_figure_in_a_unit(text, unit, gives):
+    assert gives_figure_in(text, unit) is gives
+
+
+def passage(text: str) -> Passage:
+    return Passage(chunk=chunk_lines([text + "\n"], "a.txt", "f" * 16, 400, 0)[0], score=1.0)
+
+
+def test_the_gate_refuses_when_no_passage_gives_the_asked_unit():
+    price = [passage("The SU7 starts at RMB 215,900, and deliveries began in March.")]
+    assert unit_missing("How much does the SU7 cost in euros?", price)
+    assert unit_missing("How much does the SU7 cost?", price) is None
+    assert unit_missing("What is the price in RMB?", price) is None
+
+
+def test_a_quantity_answer_must_carry_the_asked_unit():
+    s = "The SU7 starts at RMB 215,900 and weighs 1,980 kg."
+    assert candidates(s, QUANTITY, "How heavy is the SU7 in kg?")
+    assert candidates(s, QUANTITY, "How many kilometres can the SU7 drive?") == set()
+
+
+def test_the_asked_property_without_the_names():
+    assert without_focus("What is the top speed of the Xiaomi YU7?") == "What is the top speed of the ?"
+    assert without_focus("where did the author grow up") == "where did the author grow up"

@@ -34,6 +34,11 @@ SETS = [
     ("a_on_b", CAL / "packages" / "half_b", CAL / "packages_a.json", True),
     ("b_on_a", CAL / "packages" / "half_a", CAL / "packages_b.json", True),
     ("a_on_articles", ROOT / "corpus", CAL / "packages_a.json", True),
+    ("essay", CAL / "essay", CAL / "essay_set.json", False),
+    ("helpdesk", CAL / "helpdesk", CAL / "helpdesk_set.json", False),
+    ("encyclopedia", CAL / "encyclopedia", CAL / "encyclopedia_set.json", False),
+    ("essay_on_helpdesk", CAL / "helpdesk", CAL / "essay_set.json", True),
+    ("helpdesk_on_encyclopedia", CAL / "encyclopedia", CAL / "helpdesk_set.json", True),
 ]
 
 

@@ -1,0 +1,57 @@
+"""The extractive gate's features on hand-made passages (pure logic, no model)."""
+from __future__ import annotations
+
+from assistant.chunking import chunk_lines
+from assistant.gate import GATE_FEATURES, gate_features
+from assistant.spans import sentence_spans
+from assistant.support import ScoredSpan
+from assistant.answer_types import PERSON, candidates, expected_type
+from assistant.types import Passage
+
+TEXT = ("In a bold step, Xiaomi's CEO Lei Jun led a strategic meeting on the launch.\n"
+        "The market is competitive, with established players like Tesla, NIO and BYD leading the charge.\n")
+
+
+def scored(question: str, scores: dict[str, float]) -> tuple[list[Passage], list[ScoredSpan]]:
+    chunk = chunk_lines(TEXT.splitlines(keepends=True), "a.txt", "f" * 16, 400, 0)[0]
+    passages = [Passage(chunk=chunk, score=1.0, dense=0.4)]
+    qtype = expected_type(question)
+    out = []
+    for sp in sentence_spans(chunk):
+        score = next(v for k, v in scores.items() if k in sp.text)
+        answers = frozenset(candidates(sp.text, qtype, question)) if qtype else frozenset()
+        out.append(ScoredSpan(sp, 0, 0.4, 0.5, score, answers, (), 0.4))
+    out.sort(key=lambda s: -s.score)
+    return passages, out
+
+
+def feature(question: str, scores: dict[str, float], name: str) -> float:
+    passages, spans = scored(question, scores)
+    return gate_features(question, passages, spans)[GATE_FEATURES.index(name)]
+
+
+def test_a_typed_question_about_a_name_needs_its_answer_beside_the_name():
+    scores = {"Lei Jun": 2.0, "Tesla": 1.0}
+    assert feature("Who is the CEO of Tesla?", scores, "typed_unbound") == 1.0  # a CEO here, Tesla there
+    assert feature("Who is the CEO of Xiaomi?", scores, "typed_unbound") == 0.0
+    assert feature("What is the market like?", scores, "typed_unbound") == 0.0  # no type asked: no such test
+
+
+def test_companies_and_acronyms_are_not_people():
+    assert candidates("Players like Tesla, NIO and BYD lead.", PERSON, "Who leads?") == set()
+    assert candidates("Xiaomi's CEO Lei Jun spoke.", PERSON, "Who spoke?") == {"Lei Jun"}
+
+
+def test_the_lead_is_shared_between_near_tied_sentences():
+    """A tiny change in ranking (another file in the corpus) moves the lead features a little, not all the way."""
+    q = "Who is the CEO of Tesla?"
+    a = feature(q, {"Lei Jun": 10.28, "Tesla": 10.23}, "lead_coverage")
+    b = feature(q, {"Lei Jun": 10.23, "Tesla": 10.28}, "lead_coverage")
+    clear = feature(q, {"Lei Jun": 14.0, "Tesla": 10.0}, "lead_coverage")
+    assert abs(a - b) < 0.1
+    assert clear > 0.95 and 0.4 < a < 0.6
+
+
+def test_no_passages_means_every_feature_says_nothing_was_found():
+    f = dict(zip(GATE_FEATURES, gate_features("Who is the CEO of Tesla?", [], [])))
+    assert f["best_similarity"] == 0.0 and f["name_unknown"] == 1.0 and f["typed_unbound"] == 1.0

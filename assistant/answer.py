@@ -20,7 +20,8 @@ from .retrieve import HybridRetriever
 from .settings import Settings
 from .spans import Span
 from .gate import extractive_gate, nothing_found
-from .compose import closest_passages, compose, display_text
+from .boilerplate import display_text
+from .compose import closest_passages, compose
 from .support import ScoredSpan, score_spans
 from .chunking import split_sentences
 from .text import terms

@@ -3,33 +3,21 @@
 Lead with the one sentence that answers; add one only when it brings
 something asked for (another item of a list, another document's figure when
 the question spans documents); a sentence ending in a colon brings the list
-or steps that follow it. Headings, bylines, copyright lines, tag lists and
-reader comments are never quoted, and a question-shaped line never leads.
+or steps that follow it. What is never quoted is decided in
+:mod:`assistant.boilerplate`.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
+from .boilerplate import LIST_ITEM, is_boilerplate, is_heading, is_question_shaped, line_of
 from .locators import chunk_locator, locate
 from .answer_types import asks_for_list, has_items
-from .spans import Span
 from .support import ScoredSpan
 from .text import terms
 from .types import Citation, Passage
 
-_BOILER = re.compile(
-    r"^(©|\(c\)|copyright\b|all rights reserved|tags?:|filed under|posted (by|on|in)\b|by [A-Z][a-z]+( [A-Z][a-z]+)?$|"
-    r"written by\b|share (this|on)\b|leave a (reply|comment)|post a comment|previous post|next post|related (posts|articles)|"
-    r"read more\b|click here|subscribe\b|sign up\b|follow us|your email address|required fields|advertisement|"
-    r"\[?!\[|<img|<a |\.\. (image|_)|:target:|:alt:|\|[\w ]+\|$)",
-    re.I,
-)
-# A line that opens the reader-comment part of a page: what follows is not the article.
-_COMMENTS = re.compile(r"^\s*(reader comments|comments|\d+ (thoughts|comments|responses) on\b|leave a reply|post a comment)", re.I | re.M)
-_RULE = re.compile(r"^\s*([=\-~^#*+_.`]{3,}|#{1,6}\s.*)\s*$")  # markdown/rst heading marks and rules
-_DATE_LINE = re.compile(r"^[-–•*\s]*\d{1,2} [A-Z][a-z]{2} \d{4}$|^[-–•*]\s*\w+$")  # "- 14 Dec 2024", "- Anonymous"
-_LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
 _MULTI_Q = re.compile(r"\b(across|both|each|all (of )?the (articles|documents|sources|files)|compare|comparison|differ|difference|versus|vs\.?|according to (the )?(articles|documents|sources))\b", re.I)
 
 _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|sources|files|reports|pages)\b|\bagree\b", re.I)
@@ -45,64 +33,6 @@ _LEANS = re.compile(r"^(these|this|they|it|its|such|the (first|second|third|next
 MAX_LEANING = 2  # "The first phase ... The second phase ...": two is the common "two-part" shape
 MAX_EXTRA = 2  # sentences added for more list items, another document's view, or a second part of the question
 EXTRA_RANK = 8  # added sentences come from the top 8 candidates (the issue measured the answer there in 89% of gold items)
-
-
-def is_boilerplate(span: Span) -> bool:
-    """Headings, bylines, copyright lines, tag lists, markup and reader comments."""
-    t = span.text.strip()
-    if _BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t):
-        return True
-    if _is_heading(span):
-        return True
-    before = span.chunk.text[: max(0, span.start_char - span.chunk.start_char)]
-    return bool(_COMMENTS.search(before))
-
-
-def _is_heading(span: Span) -> bool:
-    """A short line on its own, in title case or without a verb-like sentence ending."""
-    line = _line_of(span)
-    t = span.text.strip()
-    if line.strip() != t:  # a sentence sharing its line with others is running text
-        return False
-    words = re.findall(r"[A-Za-z][\w'’-]*", t)
-    if not words or len(words) > 14:
-        return False
-    if not t.endswith((".", "!", "?", ":")) and len(words) <= 14:
-        return True
-    # Title case: names make running text capital-heavy too, so count every
-    # lower-case word, small ones included ("in", "at", "the" are rare in headings).
-    lower = sum(w[0].islower() for w in words)
-    return len(words) >= 2 and lower / len(words) <= 0.25
-
-
-_SMALL = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "at", "by", "with", "from", "into", "as", "is"}
-
-
-def paragraph(span: Span) -> str:
-    """The line of the chunk that holds ``span`` (a paragraph, in most text files)."""
-    return _line_of(span)
-
-
-def _line_of(span: Span) -> str:
-    c = span.chunk
-    at = span.start_char - c.start_char
-    start = c.text.rfind("\n", 0, at) + 1
-    end = c.text.find("\n", at)
-    return c.text[start : end if end >= 0 else len(c.text)]
-
-
-def display_text(span: Span) -> str:
-    """A span as the answer shows it: hard-wrapped lines joined, list and step lines kept apart."""
-    lines = span.text.split("\n")
-    out = lines[0]
-    for ln in lines[1:]:
-        out += ("\n" + ln) if _LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
-    return out
-
-
-def is_question_shaped(span: Span) -> bool:
-    """A line that asks rather than answers (an FAQ heading restating the question)."""
-    return span.text.rstrip().endswith("?")
 
 
 def spans_documents(question: str) -> bool:
@@ -282,7 +212,7 @@ def _with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     )
     last = s.span
     for sp in follow[:MAX_LIST_LINES]:
-        if sp.start_line > last.end_line + 2 or (_is_heading(sp) and not _LIST_ITEM.match(_line_of(sp))):
+        if sp.start_line > last.end_line + 2 or (is_heading(sp) and not LIST_ITEM.match(line_of(sp))):
             break
         last = sp
     if last is s.span:

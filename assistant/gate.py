@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from .answer_types import core_question, expected_type, focus_entities, fold
-from .compose import candidates, paragraph
+from .boilerplate import paragraph
+from .compose import candidates
 from .settings import Settings
 from .support import ScoredSpan, passage_coverage
 from .text import terms

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from assistant.chunking import chunk_lines
-from assistant.compose import closest_passages, compose, is_boilerplate
+from assistant.boilerplate import is_boilerplate
+from assistant.compose import closest_passages, compose
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
 from assistant.types import Passage

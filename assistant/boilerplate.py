@@ -1,0 +1,79 @@
+"""What is never quoted as an answer sentence, and how a quoted span reads.
+
+Headings (short title-case or unpunctuated lines, markdown and rst marks),
+bylines, copyright lines, tag lists, markup and everything after a
+reader-comments marker are never quoted; a question-shaped line never leads.
+"""
+from __future__ import annotations
+
+import re
+
+from .spans import Span
+
+_BOILER = re.compile(
+    r"^(©|\(c\)|copyright\b|all rights reserved|tags?:|filed under|posted (by|on|in)\b|by [A-Z][a-z]+( [A-Z][a-z]+)?$|"
+    r"written by\b|share (this|on)\b|leave a (reply|comment)|post a comment|previous post|next post|related (posts|articles)|"
+    r"read more\b|click here|subscribe\b|sign up\b|follow us|your email address|required fields|advertisement|"
+    r"\[?!\[|<img|<a |\.\. (image|_)|:target:|:alt:|\|[\w ]+\|$)",
+    re.I,
+)
+# A line that opens the reader-comment part of a page: what follows is not the article.
+_COMMENTS = re.compile(r"^\s*(reader comments|comments|\d+ (thoughts|comments|responses) on\b|leave a reply|post a comment)", re.I | re.M)
+_RULE = re.compile(r"^\s*([=\-~^#*+_.`]{3,}|#{1,6}\s.*)\s*$")  # markdown/rst heading marks and rules
+_DATE_LINE = re.compile(r"^[-–•*\s]*\d{1,2} [A-Z][a-z]{2} \d{4}$|^[-–•*]\s*\w+$")  # "- 14 Dec 2024", "- Anonymous"
+LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
+
+
+def is_boilerplate(span: Span) -> bool:
+    """Headings, bylines, copyright lines, tag lists, markup and reader comments."""
+    t = span.text.strip()
+    if _BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t):
+        return True
+    if is_heading(span):
+        return True
+    before = span.chunk.text[: max(0, span.start_char - span.chunk.start_char)]
+    return bool(_COMMENTS.search(before))
+
+
+def is_heading(span: Span) -> bool:
+    """A short line on its own, in title case or without a verb-like sentence ending."""
+    line = line_of(span)
+    t = span.text.strip()
+    if line.strip() != t:  # a sentence sharing its line with others is running text
+        return False
+    words = re.findall(r"[A-Za-z][\w'’-]*", t)
+    if not words or len(words) > 14:
+        return False
+    if not t.endswith((".", "!", "?", ":")) and len(words) <= 14:
+        return True
+    # Title case: names make running text capital-heavy too, so count every
+    # lower-case word, small ones included ("in", "at", "the" are rare in headings).
+    lower = sum(w[0].islower() for w in words)
+    return len(words) >= 2 and lower / len(words) <= 0.25
+
+
+def paragraph(span: Span) -> str:
+    """The line of the chunk that holds ``span`` (a paragraph, in most text files)."""
+    return line_of(span)
+
+
+def line_of(span: Span) -> str:
+    c = span.chunk
+    at = span.start_char - c.start_char
+    start = c.text.rfind("\n", 0, at) + 1
+    end = c.text.find("\n", at)
+    return c.text[start : end if end >= 0 else len(c.text)]
+
+
+def display_text(span: Span) -> str:
+    """A span as the answer shows it: hard-wrapped lines joined, list and step lines kept apart."""
+    lines = span.text.split("\n")
+    out = lines[0]
+    for ln in lines[1:]:
+        out += ("\n" + ln) if LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
+    return out
+
+
+def is_question_shaped(span: Span) -> bool:
+    """A line that asks rather than answers (an FAQ heading restating the question)."""
+    return span.text.rstrip().endswith("?")

@@ -23,32 +23,59 @@ from .types import Chunk, FileResult, IngestReport
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
-_FLUSH_AT = 256  # chunks per embedding+write round: keeps cores busy and memory flat
+# Chunks per embedding+write round, within a file as across files: enough to
+# keep both cores busy, and a bound on what one round holds (texts, vectors,
+# Chroma's write). A whole 3,049-chunk spreadsheet in one round raised the
+# ingest's peak RSS by 580 MB (bench/README.md, section 7).
+_FLUSH_AT = 256
 
 
 class _Writer:
-    """Batches chunks across files; deletes stale ids only after new ones are stored."""
+    """Embeds and writes chunks in rounds of at most ``_FLUSH_AT``; deletes stale ids only after new ones are stored.
+
+    A file's stale ids wait until every chunk added up to them is written, so
+    a file with more chunks than a round keeps its old version until the new
+    one is complete, whatever round a kill lands in.
+    """
 
     def __init__(self, store: Store, embedder):
         self.store = store
         self.embedder = embedder
         self.pending: list[Chunk] = []
-        self.stale: list[str] = []
+        self.added = 0  # chunks handed to add() so far
+        self.written = 0  # of those, stored
+        self.stale: list[tuple[int, list[str]]] = []  # (chunks to write first, ids)
 
     def add(self, chunks: list[Chunk], stale_ids: list[str]) -> None:
         self.pending.extend(chunks)
-        self.stale.extend(stale_ids)
+        self.added += len(chunks)
+        if stale_ids:
+            self.stale.append((self.added, list(stale_ids)))
         if len(self.pending) >= _FLUSH_AT:
-            self.flush()
+            while len(self.pending) >= _FLUSH_AT:
+                self._write(_FLUSH_AT)
+            self._delete_ready()
 
     def flush(self) -> None:
-        if self.pending:
-            vecs = self.embedder.get_text_embedding_batch([c.text for c in self.pending])
-            self.store.upsert(self.pending, vecs)
-            self.pending = []
-        if self.stale:
-            self.store.delete(self.stale)
-            self.stale = []
+        while self.pending:
+            self._write(_FLUSH_AT)
+        self._delete_ready()
+
+    def _write(self, n: int) -> None:
+        group = self.pending[:n]
+        del self.pending[:n]
+        # The store does not care about order; passages of like length share
+        # an embedding batch with less padding.
+        group.sort(key=lambda c: len(c.text))
+        vecs = self.embedder.get_text_embedding_batch([c.text for c in group])
+        self.store.upsert(group, vecs)
+        self.written += len(group)
+
+    def _delete_ready(self) -> None:
+        ready = [i for need, ids in self.stale if need <= self.written for i in ids]
+        if ready:
+            self.store.delete(ready)
+            self.stale = [(need, ids) for need, ids in self.stale if need > self.written]
 
 
 def ingest(
@@ -96,7 +123,7 @@ def ingest(
             continue
         ids = [i for group in manifest[source]["ids"].values() for i in group]
         if not dry_run:
-            writer.stale.extend(ids)
+            writer.add([], ids)
         report.files.append(FileResult(source, "removed", chunks=len(ids)))
     if not dry_run:
         writer.flush()

@@ -59,6 +59,27 @@ def test_big_batch_takes_the_stock_path_with_the_same_vectors(embedder):
     np.testing.assert_allclose(np.array(embedder.get_text_embedding_batch(texts)), _encode(embedder, texts, "text"), atol=1e-5)
 
 
+def test_big_batch_is_cut_by_padded_word_pieces(embedder, monkeypatch):
+    """Long passages go through PyTorch in passes of at most _BATCH_TOKENS padded pieces, in the caller's order."""
+    from assistant.providers import hf_query
+
+    texts = [f"Passage {i}: " + "the plant in Beijing builds the SU7 sedan. " * (4 + 5 * (i % 4)) for i in range(12)]
+    monkeypatch.setattr(hf_query, "_BATCH_TOKENS", 600)
+    model, seen = embedder._model, []
+    real = model.encode
+
+    def encode(batch, **kw):
+        seen.append((len(batch), model.preprocess(batch)["attention_mask"].shape[1]))
+        return real(batch, **kw)
+
+    monkeypatch.setattr(model, "encode", encode)
+    got = np.array(embedder.get_text_embedding_batch(texts))
+    monkeypatch.undo()
+    assert sum(n for n, _ in seen) == len(texts) and len(seen) > 1
+    assert all(n * width <= 600 or n == 1 for n, width in seen)
+    np.testing.assert_allclose(got, _encode(embedder, texts, "text"), atol=1e-5)
+
+
 def test_a_query_prompt_is_applied(each_runtime):
     """A model with a query prompt (e5, bge) gets it on the short path too."""
     model = each_runtime._model

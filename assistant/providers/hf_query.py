@@ -11,7 +11,8 @@ transformer, pooling, any dense layers), so the vector is the one
 With an :class:`~assistant.providers.onnx_encoder.OnnxEncoder` attached, the
 short path runs the transformer under ONNX Runtime instead, about three times
 as fast for one question. Big batches (ingest) keep PyTorch, which is faster
-there.
+there, in passes of at most ``_BATCH_TOKENS`` padded word pieces, which bounds
+an ingest's memory whatever ``embed_batch_size`` is.
 
 Imported only by :func:`assistant.providers.embeddings.build_embedder`,
 since llama-index's HuggingFace module pulls in torch.
@@ -31,6 +32,13 @@ from pydantic import PrivateAttr
 # the short path. Measured on 2 cores: ONNX Runtime is ~3x PyTorch for one
 # question, ~1.4x for 16 sentences, and 0.86x for 64 chunks of 180 words.
 _SHORT_CHARS = 8000
+# Padded word pieces per PyTorch forward pass on the long path (ingest): 4
+# passages at the model's 256-piece limit, 5 to 6 chunks of 180 tiktoken
+# tokens. Small passes keep every buffer under the mmap threshold set in
+# embeddings.py, so the heap reuses it: 320 chunks of a 1 MB text file rose
+# 114-132 MB above the warm model against 378-410 MB in batches of 64, in
+# the same CPU time (2 cores; 4096 rose 230-260 MB; bench/README.md, section 7).
+_BATCH_TOKENS = 1024
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +96,27 @@ class QuickQueryEmbedding(HuggingFaceEmbedding):
         return self._get_text_embeddings([text])[0]
 
     def _get_text_embeddings(self, texts: List[str]) -> List[List[float]]:
-        if self._parallel_process or not texts or len(texts) * max(map(len, texts)) > _SHORT_CHARS:
+        if self._parallel_process or not texts:
             return super()._get_text_embeddings(texts)
-        return self._short(texts, "text")
+        if len(texts) * max(map(len, texts)) <= _SHORT_CHARS:
+            return self._short(texts, "text")
+        out: List[Any] = [None] * len(texts)
+        for part in self._token_batches(texts):
+            for i, vec in zip(part, super()._get_text_embeddings([texts[i] for i in part])):
+                out[i] = vec
+        return out
+
+    def _token_batches(self, texts: List[str]) -> List[List[int]]:
+        """Indices of ``texts``, longest first, in batches padded to at most ``_BATCH_TOKENS`` word pieces."""
+        prompt = (getattr(self._model, "prompts", None) or {}).get("text") or None
+        lengths = self._model.preprocess(texts, prompt=prompt)["attention_mask"].sum(dim=1).tolist()
+        batches: List[List[int]] = [[]]
+        for i in sorted(range(len(texts)), key=lengths.__getitem__, reverse=True):
+            part = batches[-1]
+            if part and (len(part) + 1) * lengths[part[0]] > _BATCH_TOKENS:  # part[0] is its longest
+                batches.append(part := [])
+            part.append(i)
+        return batches
 
     def _short(self, texts: List[str], prompt_name: str) -> List[List[float]]:
         from sentence_transformers.util import batch_to_device

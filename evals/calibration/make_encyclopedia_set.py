@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the repo root, for ``assistant``
 
 from assistant.evals.metrics import facts_found  # noqa: E402
+from assistant.units import asked_unit, gives_figure_in  # noqa: E402
 from make_sets import example  # noqa: E402  (this folder is on sys.path when run as a script)
 
 CORPUS = HERE / "encyclopedia"
@@ -68,6 +69,18 @@ ANSWERABLE = [
     ("Since when can women enrol as regular students at the university?", [["1879"]], [UNI, COR]),
     ("What did the restorers find had been painted over?", [["small boy"]], [FER]),
 ]
+# Questions that name the unit of the figure they ask for (assistant/units.py refuses them when no
+# retrieved passage gives a figure in that unit); the key fact is the figure as the article writes it.
+UNIT_ANSWERABLE = [
+    ("How many kilometres does the saltmarsh shrike fly to get to its wintering grounds?",
+     [["5,400 kilometres"]], [SHR]),
+    ("how long is the brask tunnel in km", [["7.4 kilometres"]], [KAR]),
+    ("How many square kilometres does the Karvel National Park cover?", [["1,870 square kilometres"]], [KAR]),
+    ("What percentage of natural carvium is carvium-115?", [["95.7 per cent"]], [CV]),
+    ("How many tonnes of refined carvium were produced worldwide in 2022?", [["920 tonnes"]], [CV]),
+    ("How many kg did a filled Brask safety lamp weigh?", [["1.4 kilograms"]], [LAMP]),
+]
+ANSWERABLE += UNIT_ANSWERABLE
 
 # Near-topic questions the twelve articles never answer: a property never stated, a related
 # entity they do not cover, a time period they leave out, a number they never give.
@@ -88,6 +101,16 @@ UNANSWERABLE = [
     "how many people live in brask",
     "How many goals did Tore Bakke score for Dunmere?",
 ]
+# Naming a unit no article gives a figure in for the subject. Dollars and km/h occur nowhere; the
+# other two are harder: square kilometres occur in the Velna and Karvel articles (not for the city),
+# and Kessary's own article gives today's cargo in tonnes (not 1900's).
+UNIT_UNANSWERABLE = [
+    "How much does a kilogram of carvium cost in dollars?",
+    "How fast do trains go through the Brask Tunnel in km/h?",
+    "How many square kilometres is the city of Kessary?",
+    "How many tonnes of cargo went through Kessary's port in 1900?",
+]
+UNANSWERABLE += UNIT_UNANSWERABLE
 
 
 def items() -> list[dict]:
@@ -97,7 +120,7 @@ def items() -> list[dict]:
 
 
 def check(xs: list[dict]) -> None:
-    """Every answerable item's key facts occur verbatim in the text of its gold files."""
+    """Every answerable item's key facts occur verbatim in its gold files; every unit question names a unit."""
     bad = []
     for x in xs:
         if x["expect_refusal"]:
@@ -107,6 +130,11 @@ def check(xs: list[dict]) -> None:
         if not all(found):
             bad.append(f'{x["id"]}: {[f for f, ok in zip(x["key_facts"], found) if not ok]}')
     assert not bad, "key facts not in gold sources:\n" + "\n".join(bad)
+    for q, _, gold in UNIT_ANSWERABLE:
+        unit = asked_unit(q)
+        text = "\n".join((CORPUS / name).read_text(encoding="utf-8") for name in gold)
+        assert unit and gives_figure_in(text, unit), (q, unit)
+    assert all(asked_unit(q) for q in UNIT_UNANSWERABLE), [q for q in UNIT_UNANSWERABLE if not asked_unit(q)]
 
 
 def main() -> None:

@@ -54,6 +54,17 @@ ANSWERABLE = [
     ("Can I get an old radio repaired by her these days?", [["restore old tube radios"]]),
     ("What does the author think links all the jobs she had?", [["find out quickly whether you were right"]]),
 ]
+# Questions that name the unit of the figure they ask for (assistant/units.py refuses them when no
+# retrieved passage gives a figure in that unit); the key fact is the figure as the essay writes it.
+# Its percentages and miles are spelt out ("under ten percent", "six miles"), which units.py does not
+# read as figures, so the answerable ones ask in dollars and acres.
+UNIT_ANSWERABLE = [
+    ("How many acres was the farm she grew up on?", [["160 acres"]]),
+    ("how much was the rent on her first apartment in dollars", [["$210"]]),
+    ("How many dollars did Dolores pay her for her half of Nine Loaves?", [["$38,000"]]),
+    ("What was Larkspur's annual revenue in 2005 in USD?", [["$9 million"]]),
+]
+ANSWERABLE += UNIT_ANSWERABLE
 
 # Near-topic questions the essay never answers: a property never stated, a
 # person or company it mentions without the asked detail, a period not covered.
@@ -74,6 +85,15 @@ UNANSWERABLE = [
     "What was the name of the hospital in Rochester whose parking ramp she worked on?",
     "Does the author have any children?",
 ]
+# Naming a unit the essay gives no figure in for the subject. Only the miles name a family it gives no
+# figure in anywhere ("six miles" is spelt out); the other two are harder: the oven's own paragraph
+# gives dollar figures (what they opened with), and the farm's 160 acres are an area.
+UNIT_UNANSWERABLE = [
+    "How much did the used deck oven from Duluth cost in dollars?",
+    "How many square feet was the old shoe repair shop they turned into the bakery?",
+    "How many miles did her parents drive her from Westby up to Minneapolis?",
+]
+UNANSWERABLE += UNIT_UNANSWERABLE
 
 
 def example(q: str, facts: list[list[str]], gold: list[str], refuse: bool, ident: str, category: str) -> dict:
@@ -93,8 +113,9 @@ def build() -> list[dict]:
 
 
 def check(items: list[dict], corpus: Path) -> None:
-    """Fail unless every key fact of every answerable item occurs in its gold sources."""
+    """Fail unless every answerable item's key facts occur in its gold sources and every unit question names a unit."""
     from assistant.evals.metrics import facts_found
+    from assistant.units import asked_unit, gives_figure_in
 
     for item in items:
         if item["expect_refusal"]:
@@ -103,6 +124,11 @@ def check(items: list[dict], corpus: Path) -> None:
         text = "\n".join((corpus / name).read_text(encoding="utf-8") for name in item["gold_sources"])
         found = facts_found(text, item["key_facts"])
         assert all(found), f"{item['id']}: missing {[f for f, ok in zip(item['key_facts'], found) if not ok]}"
+    essay = (corpus / ESSAY).read_text(encoding="utf-8")
+    for q, _ in UNIT_ANSWERABLE:
+        unit = asked_unit(q)
+        assert unit and gives_figure_in(essay, unit), (q, unit)
+    assert all(asked_unit(q) for q in UNIT_UNANSWERABLE), [q for q in UNIT_UNANSWERABLE if not asked_unit(q)]
 
 
 def main() -> None:

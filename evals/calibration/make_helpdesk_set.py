@@ -5,7 +5,8 @@ The corpus (``helpdesk/``, 24 help-center pages of a fictional note-taking app,
 calibration; none is taken from evals/gold or mini_squad_v2. Run
 ``.venv/bin/python evals/calibration/make_helpdesk_set.py`` from the repository
 root: it writes the set, then checks that every key fact occurs in its gold
-pages and that no unanswerable question's probe words occur anywhere.
+pages, that no unanswerable question's probe words occur anywhere, and that
+every unit question names a unit (and an answerable one's pages give a figure in it).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 
 from assistant.evals.metrics import fact_text, facts_found
+from assistant.units import asked_unit, gives_figure_in
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "helpdesk"
@@ -78,6 +80,19 @@ ANSWERABLE = [
      ["troubleshooting-sync.md", "desktop-app.md"]),
     ("How deep can I nest pages inside a notebook?", [["five levels"]], ["getting-started.md"]),
 ]
+# Questions that name the unit of the figure they ask for (assistant/units.py refuses them when no
+# retrieved passage gives a figure in that unit); the key fact is the figure as the page writes it.
+UNIT_ANSWERABLE = [
+    ("How many GB of storage do I get with Plus?", [["100 GB"]],
+     ["plans-and-pricing.md", "attachments-and-storage.md"]),
+    ("whats the biggest file i can import in one go in MB", [["500 MB"]], ["importing-notes.md"]),
+    ("How much RAM does the desktop app need, in GB?", [["4 GB"]], ["desktop-app.md"]),
+    ("What percentage do I save by paying yearly instead of monthly?", [["25%"]], ["plans-and-pricing.md"]),
+    ("How much is the Plus plan for a whole year in dollars?", [["$72 per year", "$72"]], ["plans-and-pricing.md"]),
+    ("how many MB can an attachment be and still download to my phone for offline use", [["50 MB"]],
+     ["offline-mode.md"]),
+]
+ANSWERABLE += UNIT_ANSWERABLE
 
 # (question, probe strings): near-topic questions the pages never answer (a
 # property never stated, an app or service not covered, a period not covered).
@@ -100,6 +115,17 @@ UNANSWERABLE = [
     ("Can I change my workspace's URL?", ["workspace url", "subdomain", "workspace address"]),
     ("does the android app work on a chromebook", ["chromebook", "chromeos", "chrome os"]),
 ]
+# Naming a unit no page gives a figure in for the subject. Only the euro price names a family no page
+# gives any figure in (billing says you can pay in euros, but every price is in dollars); the others
+# are harder, as the family does occur elsewhere: 25% (annual billing), 4 GB of RAM (desktop app),
+# MB and GB limits (attachments, imports).
+UNIT_UNANSWERABLE = [
+    ("How much does the Plus plan cost in euros?", ["€", "euros per", "eur 8"]),
+    ("What percentage uptime do you guarantee on Enterprise?", ["uptime", "99.", "service level"]),
+    ("How many GB of RAM does the Android app need?", ["android app needs", "of ram on", "memory on your phone"]),
+    ("Is there a limit on how big a note's text can be in MB?", ["note size", "characters per note", "text limit"]),
+]
+UNANSWERABLE += UNIT_UNANSWERABLE
 
 
 def example(q: str, facts: list[list[str]], gold: list[str], refuse: bool, ident: str, category: str) -> dict:
@@ -125,6 +151,10 @@ def check(items: list[dict]) -> None:
     for i, (q, probes) in enumerate(UNANSWERABLE, 1):
         hits = [p for p in probes if fact_text(p) in everything]
         assert not hits, (f"hd-u{i:02d}", q, hits)
+    for q, _, gold in UNIT_ANSWERABLE:
+        unit = asked_unit(q)
+        assert unit and gives_figure_in("\n".join(pages[g] for g in gold), unit), (q, unit)
+    assert all(asked_unit(q) for q, _ in UNIT_UNANSWERABLE), [q for q, _ in UNIT_UNANSWERABLE if not asked_unit(q)]
 
 
 def main() -> None:

@@ -32,8 +32,8 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # score. An unconstrained fit gave "a typed answer was found" and "question
 # words in the top passages" negative weights, and refused plain answerable
 # questions ("How many square meters does the first phase ... cover?").
-GATE_WEIGHTS = (1.108, 1.963, 1.01, 0.278, 0.0, -0.478, -0.127, 0.497, 2.272, 2.072, -1.236, 0.149, 2.582, -1.524)
-GATE_BIAS = -4.868
+GATE_WEIGHTS = (1.262, 1.841, 1.043, 0.064, 0.0, -0.559, 0.0, 1.002, 2.235, 2.343, -0.718, 0.756, 2.107, -1.058)
+GATE_BIAS = -5.475
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 _FAMILIES = {
-    "distance": r"km|kms|kilomet(?:er|re)s?|miles?",
+    "distance": r"km|kms|kilomet(?:er|re)s?|met(?:er|re)s|miles?|mi",
     "speed": r"km/h|kph|mph|kilomet(?:er|re)s? (?:per|an) hour|miles (?:per|an) hour",
     "energy": r"kwh|kilowatt[- ]hours?",
     "power": r"hp|bhp|horsepower|kw|kilowatts?",
@@ -34,7 +34,11 @@ _ASKED = [
     re.compile(rf"\b(?:in|into|as) (?:{_ANY})\s*[?.!]*\s*$", re.I),
     re.compile(r"\b(?P<percent>what percentage|what percent|what share in percent)\b", re.I),
 ]
-_NUM = r"\d[\d,.]*(?:\s?(?:thousand|million|billion|bn|m|k))?"
+_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+          "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand")
+# A figure in digits ("42", "1,980", "3.5 million") or in words ("six", "thirty-two", "ten thousand").
+_NUM = (rf"(?:\d[\d,.]*|(?<![\w-])(?:{_WORDS})(?:[- ](?:{_WORDS}))*)"
+        r"(?:\s?(?:thousand|million|billion|bn|m|k)\b)?")
 
 
 def asked_unit(question: str) -> str | None:

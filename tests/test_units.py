@@ -39,6 +39,13 @@ def test_the_unit_a_question_asks_for(question, unit):
     ("It is priced at RMB 215,900.", "euro", False),  # another currency is not the asked one
     ("The km marker was moved in 2024.", "distance", False),  # a unit with no figure
     ("It sold 120,000 cars.", "distance", False),
+    # Figures in words count too; a word that merely contains one does not.
+    ("Waste fell to under ten percent.", "percent", True),
+    ("The farm was six miles from town.", "distance", True),
+    ("It cost thirty-two dollars.", "dollar", True),
+    ("Someone km away.", "distance", False),
+    ("A peak of 2,400 metres.", "distance", True),
+    ("The plant covers 720,000 square meters.", "distance", False),  # an area is not a distance
 ])
 def test_a_figure_in_a_unit(text, unit, gives):
     assert gives_figure_in(text, unit) is gives

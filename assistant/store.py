@@ -8,91 +8,27 @@ The embedded store (``PersistentClient`` in ``index_dir``) is for one process
 at a time: another process sees its counts and metadata, but keeps serving
 dense results from its own in-memory HNSW copy. Several processes (UI, CLI
 ingest, API) share an index through a ``chroma run`` server (``chroma_url``).
+The client is built in :mod:`assistant.chroma_client`; records, :mod:`assistant.store_records`.
 """
 from __future__ import annotations
 
-import logging
-import os
 import time
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import Any, Iterable, Iterator, Sequence
 
+from .chroma_client import is_missing, make_client, quiet_stamp, sqlite_file, store_error
 from .errors import EmbedderMismatchError, IndexWriteError, StoreUnavailableError
 from .journal import WriteJournal
-from .settings import Settings
+from .store_records import hits_of, manifest_of, rows_of, to_chunk, to_metadata
 from .types import Chunk
 
-log = logging.getLogger(__name__)
-_CHUNK_FIELDS = [f.name for f in fields(Chunk) if f.name not in ("id", "text")]
+__all__ = ["Store", "make_client", "to_chunk"]
+
 _BATCH = 1000  # Chroma caps a single add; stay well under it
 # Reads page through the collection. Each get() has a fixed cost that grows
 # with the collection (about 1.4 s at 1M chunks), so pages are large; SQLite's
 # 32,766-variable limit on the ids of one page caps them.
 _PAGE = 25_000
-
-
-def make_client(settings: Settings):
-    """A Chroma client: HTTP when ``chroma_url`` is set, else persistent in ``index_dir``."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    cfg = ChromaSettings(anonymized_telemetry=False)
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        u = urlparse(settings.chroma_url)
-        if not u.hostname:
-            from .errors import SettingsError
-
-            raise SettingsError(f"Bad setting chroma_url={settings.chroma_url!r}: expected http://host:port.")
-        _answers_in_time(settings.chroma_url, settings.chroma_timeout)
-        try:
-            client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=cfg)
-        except Exception as e:  # chromadb raises plain ValueError/ConnectionError here
-            raise StoreUnavailableError(f"Chroma server at {settings.chroma_url} is unreachable ({_short(e)}).") from None
-        _limit_requests(client, settings.chroma_timeout)
-        return client
-    try:
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.index_dir), settings=cfg)
-    except OSError as e:
-        raise IndexWriteError(f"Cannot open the index folder {settings.index_dir} ({_short(e)}).") from None
-
-
-_TIMEOUT_FIX = "check that the Chroma server is running and not overloaded, or raise ASSISTANT_CHROMA_TIMEOUT."
-
-
-def _answers_in_time(url: str, timeout: float) -> None:
-    """Fail fast on a server that accepts connections but never answers.
-
-    chromadb's HttpClient sends its first request while it is being built,
-    with no timeout at all, so a hung (not down) server would hang us there.
-    A server that is down is left to chromadb, whose error says so.
-    """
-    import socket
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/api/v2/heartbeat", timeout=timeout):
-            return
-    except (OSError, ValueError) as e:  # URLError is an OSError; it wraps a timeout in .reason
-        if not isinstance(e, (TimeoutError, socket.timeout)) and not isinstance(getattr(e, "reason", None), (TimeoutError, socket.timeout)):
-            return
-    raise StoreUnavailableError(f"Chroma server at {url} did not answer within {timeout:g} s.", fix=_TIMEOUT_FIX)
-
-
-def _limit_requests(client, timeout: float) -> None:
-    """Give every later request a timeout (chromadb's own HTTP session has none)."""
-    try:
-        import httpx
-
-        client._server._session.timeout = httpx.Timeout(timeout)
-    except Exception:  # another chromadb layout: keep its default rather than fail
-        log.debug("could not set a timeout on the Chroma HTTP session", exc_info=True)
-
-
-_QUIET_NS = 1_000_000_000  # see Store._quiet_stamp
 
 
 class Store:
@@ -110,7 +46,7 @@ class Store:
         self._fp_cache: tuple[tuple, tuple] | None = None  # (file stamp, fingerprint)
         self._journal = WriteJournal(client, name)
         self._seen_journal: tuple | None = None  # journal state when the handle was last checked
-        self._db_file = _sqlite_file(client)
+        self._db_file = sqlite_file(client)
 
     @property
     def dim(self) -> int:
@@ -128,13 +64,13 @@ class Store:
         try:
             col = self.client.get_collection(self.name, embedding_function=None)
         except Exception as e:
-            if not _missing(e):
-                raise _store_error(e, "open the collection") from None
+            if not is_missing(e):
+                raise store_error(e, "open the collection") from None
             meta = {"hnsw:space": "cosine", "embedder": self.embedder_id, "dim": self.dim}
             try:
                 col = self.client.get_or_create_collection(self.name, metadata=meta, embedding_function=None)
             except Exception as e2:
-                raise _store_error(e2, "create the collection") from None
+                raise store_error(e2, "create the collection") from None
         have = col.metadata or {}
         if have.get("embedder") != self.embedder_id:
             # Name the dimension only if known: working it out would load the
@@ -151,13 +87,13 @@ class Store:
         try:
             self.client.delete_collection(self.name)
         except Exception as e:  # missing collection is fine; anything else is not
-            if not _missing(e):
-                raise _store_error(e, "drop the collection") from None
+            if not is_missing(e):
+                raise store_error(e, "drop the collection") from None
         self._col = None
         try:
             self._journal.bump()  # readers elsewhere must drop their keyword index too
         except Exception as e:
-            raise _store_error(e, "record the write") from None
+            raise store_error(e, "record the write") from None
 
     def count(self) -> int:
         try:
@@ -165,7 +101,7 @@ class Store:
         except (EmbedderMismatchError, StoreUnavailableError):
             raise
         except Exception as e:
-            raise _store_error(e, "count chunks") from None
+            raise store_error(e, "count chunks") from None
 
     def upsert(self, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
         """Write chunks; ids are deterministic, so a repeated write never duplicates."""
@@ -180,11 +116,11 @@ class Store:
                     self.col.upsert(
                         ids=[c.id for c in part],
                         documents=[c.text for c in part],
-                        metadatas=[{**c.metadata(), "indexed_at": stamp} for c in part],
+                        metadatas=[to_metadata(c, stamp) for c in part],
                         embeddings=[list(map(float, e)) for e in embeddings[i : i + _BATCH]],
                     )
                 except Exception as e:
-                    raise _store_error(e, "write chunks") from None
+                    raise store_error(e, "write chunks") from None
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove chunks by id; unknown ids are ignored."""
@@ -196,7 +132,7 @@ class Store:
                 try:
                     self.col.delete(ids=ids[i : i + _BATCH])
                 except Exception as e:
-                    raise _store_error(e, "delete chunks") from None
+                    raise store_error(e, "delete chunks") from None
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -208,7 +144,7 @@ class Store:
         except (EmbedderMismatchError, IndexWriteError, StoreUnavailableError):
             raise
         except Exception as e:
-            raise _store_error(e, "record the write") from None
+            raise store_error(e, "record the write") from None
 
     def info(self, key: str, default: Any = None) -> Any:
         """A value recorded in the collection's metadata (e.g. how it was chunked), read fresh."""
@@ -216,7 +152,7 @@ class Store:
         try:
             meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
         except Exception as e:
-            raise _store_error(e, "read the collection") from None
+            raise store_error(e, "read the collection") from None
         return meta.get(key, default)
 
     def set_info(self, **values: str | int | float) -> None:
@@ -231,17 +167,11 @@ class Store:
                 meta.update(values)
                 self.col.modify(metadata=meta)
             except Exception as e:
-                raise _store_error(e, "record the index settings") from None
+                raise store_error(e, "record the index settings") from None
 
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Per source: the ids stored, grouped by file hash, and each hash's expected chunk count."""
-        out: dict[str, dict[str, Any]] = {}
-        for cid, meta in self._scan(include=["metadatas"]):
-            entry = out.setdefault(meta["source"], {"ids": {}, "n_chunks": {}})
-            entry["ids"].setdefault(meta["file_hash"], []).append(cid)
-            entry["n_chunks"][meta["file_hash"]] = int(meta["n_chunks"])
-            entry["indexed_at"] = max(entry.get("indexed_at", 0.0), float(meta.get("indexed_at") or 0.0))
-        return out
+        return manifest_of(self._scan(include=["metadatas"]))
 
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk (used to build the BM25 index and list files)."""
@@ -255,14 +185,11 @@ class Store:
             except (EmbedderMismatchError, StoreUnavailableError):
                 raise
             except Exception as e:
-                raise _store_error(e, "read chunks") from None
+                raise store_error(e, "read chunks") from None
             ids = got["ids"]
             if not ids:
                 return
-            metas = got.get("metadatas") or [None] * len(ids)
-            docs = got.get("documents")
-            for j, cid in enumerate(ids):
-                yield (cid, metas[j]) if docs is None else (cid, metas[j], docs[j])
+            yield from rows_of(got)
             offset += len(ids)
             if len(ids) < page:
                 return
@@ -279,11 +206,8 @@ class Store:
         except (EmbedderMismatchError, StoreUnavailableError):
             raise
         except Exception as e:
-            raise _store_error(e, "search") from None
-        out = []
-        for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0]):
-            out.append((to_chunk(cid, doc, meta), 1.0 - float(dist)))
-        return out
+            raise store_error(e, "search") from None
+        return hits_of(res)
 
     def nearest(self, embedding: Sequence[float], n: int) -> list[tuple[str, float]]:
         """Ids of the ``n`` nearest chunks with cosine similarity.
@@ -297,7 +221,7 @@ class Store:
         except (EmbedderMismatchError, StoreUnavailableError):
             raise
         except Exception as e:
-            raise _store_error(e, "search") from None
+            raise store_error(e, "search") from None
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
 
     def _check_dim(self, vectors) -> None:
@@ -344,41 +268,23 @@ class Store:
         return self._db_file is not None
 
     def _quiet_stamp(self) -> tuple[int, int, int] | None:
-        """(mtime, size, inode) of the embedded store's SQLite file, if it has been quiet.
-
-        Every Chroma write, from any process, goes through that file and moves
-        its mtime; reads never do. So an unchanged stamp means an unchanged
-        collection, and the check costs one ``stat`` instead of a journal read.
-        As git does for its index, a file written within the last second is
-        not trusted: on a file system with coarse timestamps a second write
-        in the same tick would leave the stamp as it was. ``None`` (check the
-        collection) for a server, or when the file cannot be read.
-        """
-        path = self._db_file
-        if not path:
-            return None
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        if time.time_ns() - st.st_mtime_ns < _QUIET_NS:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+        """:func:`~assistant.chroma_client.quiet_stamp` of this store's SQLite file (None for a server)."""
+        return quiet_stamp(self._db_file)
 
     def _read_fingerprint(self) -> tuple:
         col = self.col  # opens the collection and checks its embedder, once
         try:
             journal = self._journal.state()
         except Exception as e:
-            raise _store_error(e, "read the write journal") from None
+            raise store_error(e, "read the write journal") from None
         if journal != self._seen_journal:
             try:
                 fresh = self.client.get_collection(self.name, embedding_function=None)
             except Exception as e:
-                if _missing(e):  # dropped by another process; the next use recreates it
+                if is_missing(e):  # dropped by another process; the next use recreates it
                     self._col = None
                     return ("", *journal, 0)
-                raise _store_error(e, "read the collection") from None
+                raise store_error(e, "read the collection") from None
             if fresh.id != col.id:  # rebuilt by another process: re-check the embedder
                 self._col = None
                 col = self.col
@@ -389,41 +295,5 @@ class Store:
             try:
                 n = col.count()
             except Exception as e:
-                raise _store_error(e, "count chunks") from None
+                raise store_error(e, "count chunks") from None
         return (str(col.id), gen, marks, n)
-
-
-def _sqlite_file(client) -> str | None:
-    """The SQLite file behind an embedded (persistent) client; None for a server."""
-    try:
-        cfg = client.get_settings()
-    except Exception:
-        return None
-    if not getattr(cfg, "is_persistent", False) or not getattr(cfg, "persist_directory", None):
-        return None
-    return os.path.join(cfg.persist_directory, "chroma.sqlite3")
-
-
-def to_chunk(cid: str, doc: str, meta: dict) -> Chunk:
-    kw = {k: meta[k] for k in _CHUNK_FIELDS if k in meta}  # optional fields (locs) are left out when empty
-    return Chunk(id=cid, text=doc, **kw)
-
-
-def _short(e: Exception) -> str:
-    s = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return s[:160]
-
-
-def _missing(e: Exception) -> bool:
-    msg = str(e).lower()
-    return "does not exist" in msg or "not found" in msg
-
-
-def _store_error(e: Exception, doing: str):
-    msg = str(e).lower()
-    if isinstance(e, TimeoutError) or "timed out" in msg or "timeout" in type(e).__name__.lower():
-        return StoreUnavailableError(f"The vector store did not answer in time while trying to {doing}.", fix=_TIMEOUT_FIX)
-    if isinstance(e, OSError) or any(w in msg for w in ("disk", "no space", "readonly", "read-only", "permission")):
-        return IndexWriteError(f"Could not {doing} in the index ({_short(e)}).")
-    log.debug("chroma error while trying to %s", doing, exc_info=True)
-    return StoreUnavailableError(f"The vector store failed to {doing} ({_short(e)}).")

@@ -92,7 +92,9 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
         unit = asked_unit(question)
         if unit and not gives_figure_in(sentence, unit):  # "how many kilometres": a figure in no unit or another is no answer
             return set()
-        found = {m.group(0).strip() for m in _NUMBER.finditer(sentence) if not _is_bare_year(m.group(0), sentence, m.start())}
+        # A sentence-final "2024." is the year 2024, not a quantity: the number pattern takes the full stop along.
+        found = {m.group(0).strip().rstrip(".,") for m in _NUMBER.finditer(sentence)
+                 if not _is_bare_year(m.group(0).strip().rstrip(".,"), sentence, m.start())}
         found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)}
     elif qtype == PERSON:
         found = {p for n in _names(sentence) for p in _persons(n)}

@@ -32,8 +32,8 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # score. An unconstrained fit gave "a typed answer was found" and "question
 # words in the top passages" negative weights, and refused plain answerable
 # questions ("How many square meters does the first phase ... cover?").
-GATE_WEIGHTS = (1.262, 1.841, 1.043, 0.064, 0.0, -0.559, 0.0, 1.002, 2.235, 2.343, -0.718, 0.756, 2.107, -1.058)
-GATE_BIAS = -5.475
+GATE_WEIGHTS = (1.184, 2.03, 1.079, 0.102, 0.0, -0.514, -0.008, 1.006, 2.211, 2.455, -0.741, 0.851, 1.855, -1.066)
+GATE_BIAS = -5.545
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 

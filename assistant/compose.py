@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from .boilerplate import LIST_ITEM, is_boilerplate, is_heading, is_question_shaped, line_of
 from .locators import chunk_locator, locate
-from .answer_types import asks_for_list, has_items
+from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
+from .answer_types import candidates as typed
 from .support import ScoredSpan
 from .text import terms
 from .types import Citation, Passage
@@ -42,8 +43,6 @@ def spans_documents(question: str) -> bool:
 
 def question_parts(question: str) -> list[tuple[str, str | None]]:
     """The things a question asks, each with its answer type: "When and where ...?" gives two."""
-    from .answer_types import PLACE, PERSON, DATE, expected_type
-
     parts = [p.strip() for p in _SPLIT.split(question) if p and p.strip() and terms(p)]
     out = [(p, expected_type(p)) for p in parts]
     m = _DOUBLE.match(question)
@@ -110,8 +109,6 @@ def _with_antecedent(question: str, chosen: list[ScoredSpan], ordered: list[Scor
     Only when the lead holds no name of its own and the sentence before it, in
     the same paragraph, does: otherwise the answer would be a pronoun.
     """
-    from .answer_types import PERSON, expected_type
-
     lead = chosen[0]
     if expected_type(question) != PERSON or lead.answers or not _PRONOUN.match(lead.span.text.strip()):
         return chosen
@@ -127,8 +124,6 @@ def _with_antecedent(question: str, chosen: list[ScoredSpan], ordered: list[Scor
 
 def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:
     """For each part of a compound question the lead does not answer, its best sentence."""
-    from .answer_types import candidates as typed
-
     out: list[ScoredSpan] = []
     for part, qtype in parts:
         have = chosen + out
@@ -143,16 +138,12 @@ def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], re
 
 def _part_coverage(s: ScoredSpan, part: str) -> float:
     """Share of the part's property words (not the names it is about) in the sentence."""
-    from .answer_types import focus_entities
-
     pt = set(terms(part)) - {t for e in focus_entities(part) for t in terms(e)}
     return len(pt & set(terms(s.span.text))) / len(pt) if pt else 0.0
 
 
 def _answers_part(s: ScoredSpan, part: str, qtype: str | None) -> bool:
     """A sentence holds an answer of the part's type and shares some of its words."""
-    from .answer_types import candidates as typed
-
     if qtype:
         return bool(typed(s.span.text, qtype, part)) and _part_coverage(s, part) > 0
     return _part_coverage(s, part) >= 0.5

@@ -10,6 +10,7 @@ their own families, since a price in yuan is not the price in euros.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _FAMILIES = {
     "distance": r"km|kms|kilomet(?:er|re)s?|met(?:er|re)s|miles?|mi",
@@ -26,7 +27,6 @@ _FAMILIES = {
     "yuan": r"¥|rmb|yuan|cny",
     "pound": r"£|gbp|pounds? sterling",
 }
-_UNIT = {name: re.compile(rf"(?:{pat})", re.I) for name, pat in _FAMILIES.items()}
 _ANY = "|".join(f"(?P<{name}>{pat})" for name, pat in _FAMILIES.items())
 # Where a question names the unit of the figure it asks for.
 _ASKED = [
@@ -41,6 +41,12 @@ _NUM = (rf"(?:\d[\d,.]*|(?<![\w-])(?:{_WORDS})(?:[- ](?:{_WORDS}))*)"
         r"(?:\s?(?:thousand|million|billion|bn|m|k)\b)?")
 
 
+# Per family: a number then the unit ("42 km", "15%"), and the unit then a number ("RMB 215,900", "$10").
+_FIGURE = {name: (re.compile(rf"{_NUM}\s?(?:{pat})(?![\w])", re.I), re.compile(rf"(?<![\w])(?:{pat})\s?{_NUM}", re.I))
+           for name, pat in _FAMILIES.items()}
+
+
+@lru_cache(maxsize=1024)  # asked once per candidate sentence of a question
 def asked_unit(question: str) -> str | None:
     """The unit family a question asks its figure in ("distance", "euro", ...), or None."""
     for pat in _ASKED:
@@ -52,7 +58,5 @@ def asked_unit(question: str) -> str | None:
 
 def gives_figure_in(text: str, family: str) -> bool:
     """Whether ``text`` states a number in the unit family (``42 km``, ``RMB 215,900``, ``$10 billion``, ``15%``)."""
-    pat = _FAMILIES[family]
-    after = re.compile(rf"{_NUM}\s?(?:{pat})(?![\w])", re.I)
-    before = re.compile(rf"(?<![\w])(?:{pat})\s?{_NUM}", re.I)
+    after, before = _FIGURE[family]
     return bool(after.search(text) or before.search(text))

@@ -71,3 +71,9 @@ def test_a_quantity_answer_must_carry_the_asked_unit():
 def test_the_asked_property_without_the_names():
     assert without_focus("What is the top speed of the Xiaomi YU7?") == "What is the top speed of the ?"
     assert without_focus("where did the author grow up") == "where did the author grow up"
+
+
+def test_a_sentence_final_year_is_a_year_not_a_quantity():
+    """The number pattern takes a full stop along: "... for 2024." once counted as a quantity answer."""
+    assert candidates("The plan was announced in 2024.", QUANTITY, "How many cars were sold?") == set()
+    assert candidates("It set a target of 130,000 units for 2024.", QUANTITY, "How many cars?") == {"130,000"}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from make_sets import example  # this folder is on sys.path when run as a script
+
 ESSAY = "essay.txt"
 
 # (question, key facts (one list of variants each)); all answered by essay.txt.
@@ -94,16 +96,6 @@ UNIT_UNANSWERABLE = [
     "How many miles did her parents drive her from Westby up to Minneapolis?",
 ]
 UNANSWERABLE += UNIT_UNANSWERABLE
-
-
-def example(q: str, facts: list[list[str]], gold: list[str], refuse: bool, ident: str, category: str) -> dict:
-    return {
-        "query": q, "query_by": {"model_name": "", "type": "human"},
-        "reference_contexts": [], "reference_answer": "" if refuse else facts[0][0],
-        "reference_answer_by": {"model_name": "", "type": "human"},
-        "id": ident, "category": category, "gold_sources": gold, "key_facts": facts,
-        "expect_refusal": refuse, "history": [],
-    }
 
 
 def build() -> list[dict]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.evals.metrics import fact_text, facts_found
 from assistant.units import asked_unit, gives_figure_in
+from make_sets import example  # this folder is on sys.path when run as a script
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "helpdesk"
@@ -126,16 +127,6 @@ UNIT_UNANSWERABLE = [
     ("Is there a limit on how big a note's text can be in MB?", ["note size", "characters per note", "text limit"]),
 ]
 UNANSWERABLE += UNIT_UNANSWERABLE
-
-
-def example(q: str, facts: list[list[str]], gold: list[str], refuse: bool, ident: str, category: str) -> dict:
-    return {
-        "query": q, "query_by": {"model_name": "", "type": "human"},
-        "reference_contexts": [], "reference_answer": "" if refuse else facts[0][0],
-        "reference_answer_by": {"model_name": "", "type": "human"},
-        "id": ident, "category": category, "gold_sources": gold, "key_facts": facts,
-        "expect_refusal": refuse, "history": [],
-    }
 
 
 def check(items: list[dict]) -> None:

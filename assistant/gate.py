@@ -38,14 +38,16 @@ TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph ho
 
 
 def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf=None) -> tuple[float, ...]:
-    """The GATE_FEATURES of a question, from the retrieved passages alone.
+    """The GATE_FEATURES of a question, from the retrieved passages.
 
-    Nothing here reads corpus-wide statistics (no IDF, no corpus size), so the
-    same question over the same evidence scores the same on 5 files or 500:
-    closeness of the best sentences, the share of the question's property
-    words (its content words other than the names it is about) in the lead
-    sentence's paragraph, whether a top sentence holds an answer of the type
-    asked next to those words, and whether the names occur at all.
+    Read from the retrieved passages only, except one corpus-wide yes/no
+    (whether the index holds a name the passages lack), so the same question
+    over the same evidence scores the same on 5 files or 500: closeness of the
+    best sentences, of the lead (soft over the top three), of the closest
+    passage and of the question without its names; the share of the
+    question's property words in the lead's paragraph; whether an answer of
+    the asked type, and the asked property, sit beside the names asked about;
+    and whether those names occur at all.
     """
     pool = candidates(scored)
     if not passages or not pool:
@@ -66,13 +68,13 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf
     typical = sims[len(sims) // 2]  # the median sentence of the retrieved passages: the question's background
     dense = max(p.dense for p in passages)  # the closest whole passage: steadier than one sentence on long, clause-heavy text
     asked = max(s.property_similarity for s in pool)  # the asked property stated, whoever it is about
-    # One name the whole index lacks ("Elon Musk" beside "Xiaomi SU7") is enough to doubt, whatever else is named.
+    paras = [fold(paragraph(s.span)) for s in pool]
     # A top sentence whose paragraph names everything the question is about, and
     # (for a typed question) holds an answer of that type: "Who is the CEO of
     # Tesla?" finds a CEO in one paragraph and Tesla in another, never both.
-    bound = float(any((s.answers or not qtype) and all(e in fold(paragraph(s.span)) for e in focus) for s in top))
+    bound = float(any((s.answers or not qtype) and all(e in para for e in focus) for s, para in zip(top, paras)))
     # The asked property stated in a paragraph that names what it is asked about: one sentence, both halves.
-    joint = max(s.property_similarity * _share(focus, paragraph(s.span)) for s in pool)
+    joint = max(s.property_similarity * _share(focus, para) for s, para in zip(pool, paras))
     # "The lead" as an expectation over the top three, weighted by how clearly
     # each is ranked first: two near-tied sentences share the role, so a tiny
     # change in ranking (another file in the corpus) moves the score a little,
@@ -83,7 +85,9 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf
     # The sharpest case of it: a typed question about a named thing ("Who is the
     # CEO of Tesla?", "When did BYD ...?") with no such answer beside the name.
     unbound = float(bool(qtype) and bool(focus) and not bound)
-    return (best, lead_sim, lead_cov, max(covs), ok, bad, missing, best - typical, dense, asked, float(any(absent)),
+    # One name the whole index lacks ("Elon Musk" beside "Xiaomi SU7") is enough to doubt, whatever else is named.
+    name_unknown = float(any(absent))
+    return (best, lead_sim, lead_cov, max(covs), ok, bad, missing, best - typical, dense, asked, name_unknown,
             bound, joint, unbound)
 
 
@@ -99,12 +103,11 @@ def _softmax(xs: list[float]) -> list[float]:
     return [e / sum(es) for e in es]
 
 
-def _share(focus: set[str], text: str) -> float:
-    """Share of the focus names found in ``text`` (1 when the question names nothing)."""
+def _share(focus: set[str], folded: str) -> float:
+    """Share of the focus names found in ``folded`` text (1 when the question names nothing)."""
     if not focus:
         return 1.0
-    low = fold(text)
-    return sum(e in low for e in focus) / len(focus)
+    return sum(e in folded for e in focus) / len(focus)
 
 
 def _indexed(name: str, idf) -> bool:

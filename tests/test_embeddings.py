@@ -148,3 +148,32 @@ def test_a_process_that_exits_while_the_graph_loads_exits_cleanly(tmp_path):
     assert "built" in out.stdout
     assert list((tmp_path / "onnx").glob("*.onnx")), "the export finished before the process ended"
     assert not list((tmp_path / "onnx").glob("*.tmp"))
+
+
+@pytest.mark.parametrize("preset", [None, "250"])
+def test_openmp_threads_spin_briefly_unless_the_user_chose(preset):
+    """A fresh process's embedder asks libgomp for a short spin before torch loads; a user's own setting wins.
+
+    The spin count is what keeps small ingest passes from fighting other
+    processes for the cores (bench/README.md, section 7).
+    """
+    import subprocess
+    import sys
+
+    from assistant.providers.embeddings import _OMP_SPIN
+
+    child = (
+        "import os, sys\n"
+        "from assistant.settings import Settings\n"
+        "from assistant.providers.embeddings import build_embedder\n"
+        "assert 'torch' not in sys.modules\n"
+        "build_embedder(Settings.from_mapping({'embed_runtime': 'torch'}))\n"
+        "assert 'torch' in sys.modules\n"
+        "print(os.environ.get('GOMP_SPINCOUNT'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("GOMP_SPINCOUNT", "OMP_WAIT_POLICY")}
+    if preset:
+        env["GOMP_SPINCOUNT"] = preset
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=600, env=env)
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert out.stdout.strip().splitlines()[-1] == (preset or _OMP_SPIN)

@@ -28,6 +28,15 @@ log = logging.getLogger(__name__)
 # faults, +4 s of system time per 320 chunks (bench/README.md, section 7).
 _M_MMAP_THRESHOLD = -3
 _MMAP_FROM_BYTES = 16 << 20
+# How long PyTorch's OpenMP threads (libgomp) spin before they sleep between
+# the parallel regions of a forward pass. Ingest runs passes of at most 1,024
+# word pieces (hf_query.py), thousands of regions a file, and libgomp's
+# default spin (300,000 rounds) then fights whatever else holds the cores.
+# 1 MB text file, fresh processes, 2 cores: with one busy process beside it
+# 63 s at 10,000 rounds against 85-99 s at the default (59-62 s for the old
+# 64-chunk batches, 53-57 s never spinning); idle, 31.4-36.3 s against
+# 32.2-34.8 s (never spinning: 35.1-40.6 s). bench/README.md, section 7.
+_OMP_SPIN = "10000"
 
 
 def bundled_minilm_path() -> str:
@@ -65,6 +74,7 @@ def build_embedder(settings: Settings):
     # The hub must never be contacted at run time: weights are local or fail.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    _spin_briefly()  # before hf_query imports torch
     try:
         from .hf_query import QuickQueryEmbedding
     except ImportError:
@@ -144,6 +154,19 @@ def _give_back_big_buffers() -> None:
         ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
     except (OSError, AttributeError):  # another C library: leave its allocator alone
         pass
+
+
+def _spin_briefly() -> bool:
+    """Have idle OpenMP threads spin only briefly before they sleep (``GOMP_SPINCOUNT``).
+
+    Only takes effect when torch is not loaded yet (libgomp reads it once at
+    load); a ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` the user set wins.
+    Returns whether it was set here.
+    """
+    if {"GOMP_SPINCOUNT", "OMP_WAIT_POLICY"} & set(os.environ) or "torch" in sys.modules:
+        return False
+    os.environ["GOMP_SPINCOUNT"] = _OMP_SPIN
+    return True
 
 
 def embed_device(wanted: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .text import terms
-from .units import asked_unit, gives_figure_in
+from .units import asked_unit, gives_figure_in, is_unit
 
 DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 
@@ -174,11 +174,12 @@ def fold(text: str) -> str:
 def focus_entities(question: str) -> set[str]:
     """Names, model codes and identifiers the question is about ("BYD", "SU7", "load_dotenv"), folded (:func:`fold`)."""
     out = {m.group(0).lower() for m in _CODE.finditer(question)} | {m.group(0).lower() for m in _IDENT.finditer(question)}
-    for m in re.finditer(r"[A-Z][\w-]*[A-Za-z0-9]", question):
+    for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*[A-Za-z0-9]", question):  # a capital inside a word ("kWh") starts no name
         if m.start() == 0 or question[: m.start()].rstrip()[-1:] in (".", "?", "!", ":", "\"", "“"):
             continue  # capitalised by position only
         word = re.sub(r"['’]s$", "", m.group(0)).lower()
-        if word not in _NOT_NAMES and word not in _COMMON_OPENERS and word not in _DAYS and word not in _COMMON_ACRONYMS:
+        if word not in _NOT_NAMES and word not in _COMMON_OPENERS and word not in _DAYS and word not in _COMMON_ACRONYMS \
+                and not is_unit(word):  # "in USD", "how many kWh": the figure's unit, not what is asked about
             out.add(word)
     return {fold(e) for e in out} - _COMMON_ACRONYMS
 

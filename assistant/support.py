@@ -99,10 +99,11 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
 META_TERMS = frozenset(terms("article articles document documents text texts passage passages source sources mention mentioned named across"))
 
 # Fitted by evals/calibration/fit.py (pairwise logistic regression: within a
-# question, a sentence holding a key fact above one that does not) on
-# xiaomi_near.json and packages_a.json; see
-# evals/calibration/weights.json for the fit and its held-out figures.
-RANK_WEIGHTS = (2.233, 1.526, 2.646, 1.439, -1.439, 0.921, 3.069, 0.849, 0.516, 0.453, 5.935)
+# question, a sentence holding a key fact above one that does not) on the five
+# calibration families (news, packages, essay, help desk, encyclopedia; every
+# family weighing the same); evals/calibration/weights.json has the fit and
+# each family's held-out figures.
+RANK_WEIGHTS = (2.37, 1.566, 2.649, 1.44, -1.44, 0.756, 3.043, 0.852, 0.47, 0.46, 5.833)
 
 
 def rank_score(features: tuple) -> float:

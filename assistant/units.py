@@ -46,6 +46,14 @@ _FIGURE = {name: (re.compile(rf"{_NUM}\s?(?:{pat})(?![\w])", re.I), re.compile(r
            for name, pat in _FAMILIES.items()}
 
 
+_UNIT_WORD = re.compile(rf"(?:{_ANY})", re.I)
+
+
+def is_unit(word: str) -> bool:
+    """Whether ``word`` is a unit of measure or a currency ("USD", "kWh", "RMB", "km")."""
+    return bool(_UNIT_WORD.fullmatch(word.strip()))
+
+
 @lru_cache(maxsize=1024)  # asked once per candidate sentence of a question
 def asked_unit(question: str) -> str | None:
     """The unit family a question asks its figure in ("distance", "euro", ...), or None."""

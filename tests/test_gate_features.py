@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from assistant.chunking import chunk_lines
-from assistant.gate import GATE_FEATURES, gate_features
+from assistant.gate import GATE_FEATURES, gate_features, name_forms
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
-from assistant.answer_types import PERSON, candidates, expected_type
+from assistant.answer_types import PERSON, candidates, expected_type, focus_entities
 from assistant.types import Passage
+from assistant.units import is_unit
 
 TEXT = ("In a bold step, Xiaomi's CEO Lei Jun led a strategic meeting on the launch.\n"
         "The market is competitive, with established players like Tesla, NIO and BYD leading the charge.\n")
@@ -55,3 +56,23 @@ def test_the_lead_is_shared_between_near_tied_sentences():
 def test_no_passages_means_every_feature_says_nothing_was_found():
     f = dict(zip(GATE_FEATURES, gate_features("Who is the CEO of Tesla?", [], [])))
     assert f["best_similarity"] == 0.0 and f["name_unknown"] == 1.0 and f["typed_unbound"] == 1.0
+
+
+def test_a_demonym_is_present_when_its_place_is():
+    """"European buyers" over a text that says "Europe": the name is there, and the gate must not doubt it."""
+    scores = {"Lei Jun": 2.0, "Tesla": 1.0}
+    text = TEXT.replace("on the launch", "on selling cars in Europe")
+    chunk = chunk_lines(text.splitlines(keepends=True), "a.txt", "f" * 16, 400, 0)[0]
+    passages = [Passage(chunk=chunk, score=1.0, dense=0.4)]
+    spans = [ScoredSpan(sp, 0, 0.4, 0.5, next(v for k, v in scores.items() if k in sp.text), frozenset(), (), 0.4)
+             for sp in sentence_spans(chunk)]
+    idx = GATE_FEATURES.index("name_unknown")
+    assert gate_features("When will European buyers get the cars?", passages, spans)[idx] == 0.0
+    assert gate_features("When will Japanese buyers get the cars?", passages, spans)[idx] == 1.0
+    assert "china" in name_forms("chinese") and "chin" not in name_forms("chinese")  # "chin" is in "machine"
+
+
+def test_a_unit_is_not_what_the_question_is_about():
+    assert focus_entities("What was Larkspur's annual revenue in 2005 in USD?") == {"larkspur"}
+    assert focus_entities("How many kWh does the SU7 battery hold?") == {"su7"}  # not "wh", a capital inside a word
+    assert is_unit("RMB") and is_unit("km") and not is_unit("Tesla")

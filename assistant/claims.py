@@ -124,6 +124,10 @@ def check_draft(text: str, passages: list[Passage], question: str, *,
     return result
 
 
+# Narrower on purpose than answer_types.expected_type, which ranks sentences:
+# here a miss sends a model's whole draft to the fallback, so only the
+# unmistakable kinds count ("how long", "how fast" or "what speed" may be
+# answered in words, and are left to the model).
 _ASKS_WHEN = re.compile(r"^\s*(when|in what year|what (year|date|month|day)|by when|since when|how long ago)\b", re.I)
 _ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|price|number|amount|figure)|"
                          r"what does .{1,40}\bcost|^\s*what(?:'s| is| was| are| were)\b.{0,30}\b(price|cost|percentage|population))\b", re.I)

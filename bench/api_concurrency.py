@@ -13,14 +13,13 @@ to ``[DONE]``), and the time to the first streamed text is reported too.
 """
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 from pathlib import Path
 
 from .app_client import start_app, stop_app
-from .common import ROOT, SQUAD, bar, build_embedder, ensure_index, percentile, ratio, save, work_root
-from .concurrency import CORPUS_SCRIPTS, SQUAD_SCRIPTS, _check, _figures
+from .common import ROOT, SQUAD, bar, build_embedder, ensure_index, percentile, save, work_root
+from .concurrency import CORPUS_SCRIPTS, SQUAD_SCRIPTS, _check, _figures, summarise_rounds
 
 KEY = "bench-key"  # loopback only; the server is started for this run and stopped after it
 
@@ -103,14 +102,7 @@ def run(args) -> Path:
     finally:
         stop_app(proc)
     results: dict = {"corpus": corpus.name, "clients": args.sessions, "turns_per_client": args.turns, "streaming": True}
-    for mode in ("concurrent", "sequential"):
-        keys = rounds[0][mode].keys()
-        results[mode] = {k: statistics.median(r[mode][k] for r in rounds) for k in keys}
-        results[mode]["errors_total"] = sum(r[mode]["errors"] for r in rounds)
-        results[mode]["mixed_up_total"] = sum(r[mode]["mixed_up_histories"] for r in rounds)
-    results["throughput_vs_sequential"] = ratio(results["concurrent"]["turns_per_s"], results["sequential"]["turns_per_s"])
-    results["p95_vs_sequential"] = ratio(results["concurrent"]["turn_p95_ms"], results["sequential"]["turn_p95_ms"])
-    results["rounds"] = rounds
+    results.update(summarise_rounds(rounds))
     params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
     return save("api-concurrency", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)
 

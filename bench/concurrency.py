@@ -127,16 +127,23 @@ def run(args) -> Path:
     finally:
         stop_app(proc)
     results: dict = {"corpus": corpus.name, "sessions": args.sessions, "turns_per_session": args.turns}
-    for mode in ("concurrent", "sequential"):
-        keys = rounds[0][mode].keys()
-        results[mode] = {k: statistics.median(r[mode][k] for r in rounds) for k in keys}
-        results[mode]["errors_total"] = sum(r[mode]["errors"] for r in rounds)
-        results[mode]["mixed_up_total"] = sum(r[mode]["mixed_up_histories"] for r in rounds)
-    results["throughput_vs_sequential"] = ratio(results["concurrent"]["turns_per_s"], results["sequential"]["turns_per_s"])
-    results["p95_vs_sequential"] = ratio(results["concurrent"]["turn_p95_ms"], results["sequential"]["turn_p95_ms"])
-    results["rounds"] = rounds
+    results.update(summarise_rounds(rounds))
     params = {k: v for k, v in vars(args).items() if k not in ("func", "out", "work", "tag")}
     return save("concurrency", params, results, out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)
+
+
+def summarise_rounds(rounds: list[dict]) -> dict:
+    """Medians over rounds of each mode's figures, error and mix-up totals, and the concurrent/sequential ratios."""
+    out: dict = {}
+    for mode in ("concurrent", "sequential"):
+        keys = rounds[0][mode].keys()
+        out[mode] = {k: statistics.median(r[mode][k] for r in rounds) for k in keys}
+        out[mode]["errors_total"] = sum(r[mode]["errors"] for r in rounds)
+        out[mode]["mixed_up_total"] = sum(r[mode]["mixed_up_histories"] for r in rounds)
+    out["throughput_vs_sequential"] = ratio(out["concurrent"]["turns_per_s"], out["sequential"]["turns_per_s"])
+    out["p95_vs_sequential"] = ratio(out["concurrent"]["turn_p95_ms"], out["sequential"]["turn_p95_ms"])
+    out["rounds"] = rounds
+    return out
 
 
 def add_arguments(p) -> None:

@@ -32,6 +32,14 @@ MAX_LIST_LINES = 10  # steps after a colon: a long how-to still reads as one ans
 # A sentence opening like this leans on the one before it (the old extractive answer's rule, kept).
 _LEANS = re.compile(r"^(these|this|they|it|its|such|the (first|second|third|next|latter|former))\b", re.I)
 MAX_LEANING = 2  # "The first phase ... The second phase ...": two is the common "two-part" shape
+# A lead that announces parts ("a two-phase plan", "three steps"), like one
+# that ends in a colon, brings the sentences that give them. Any other lead
+# stands alone: on the 219 answerable questions of our five calibration
+# families, bringing every "It ...", "This ..." sentence after the lead
+# added a key fact twice and a sentence holding none 27 times; without it,
+# answers whose every sentence holds a key fact rose from 0.779 to 0.892,
+# and answers holding every fact went from 0.616 to 0.612.
+_ANNOUNCES = re.compile(r"\b(two|three|four|five|2|3|4|5)[- ](phases?|parts?|steps?|stages?|ways?|reasons?|things?|options?)\b", re.I)
 MAX_EXTRA = 2  # sentences added for more list items, another document's view, or a second part of the question
 EXTRA_RANK = 8  # added sentences come from the top 8 candidates (the issue measured the answer there in 89% of gold items)
 
@@ -82,12 +90,14 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
 
 
 def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """The lead brings the sentences right after it that lean on it.
+    """A lead that announces parts brings the sentences right after it that lean on it.
 
     "Rumors suggest a two-phase plan. The first phase ... The second phase
     ...": quoting the lead alone names the plan and drops its content.
     """
     lead = chosen[0]
+    if not _ANNOUNCES.search(lead.span.text):
+        return chosen
     taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
     after = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
                     and o.span.start_line == lead.span.start_line and o.span.start_char > lead.span.start_char),

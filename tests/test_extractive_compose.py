@@ -99,3 +99,16 @@ def test_a_who_lead_with_only_a_pronoun_brings_the_sentence_that_names_the_perso
     assert texts[:2] == ["In 1750 the king appointed Marta Velloso as chief minister.", "She abolished the salt tax and rebuilt the port."]
     # Not for other questions: "What did she abolish?" is answered by the lead alone.
     assert [c.span.text for c in compose("What did she abolish?", ranked)][0].startswith("She abolished")
+
+
+def test_only_a_lead_that_announces_parts_brings_the_sentences_after_it():
+    """"It was patented ..." after the inventor's sentence adds nothing asked for; "a two-phase plan" needs its phases."""
+    lamp = passage("lamp.txt", "The lamp was designed in 1871 by the engineer Jakob Ellefsen. "
+                               "It was patented in February 1872 and sold across Europe.\n")
+    chosen = compose("Who invented the lamp?", scored_by([lamp], ["designed in 1871"]))
+    assert [c.span.text for c in chosen] == ["The lamp was designed in 1871 by the engineer Jakob Ellefsen."]
+    plant = passage("plant.txt", "The factory follows a two-phase plan. The first phase covers 720,000 square metres. "
+                                 "The second phase starts in 2024. Unrelated closing remark.\n")
+    chosen = compose("What is the factory plan?", scored_by([plant], ["two-phase plan"]))
+    assert [c.span.text for c in chosen] == ["The factory follows a two-phase plan.", "The first phase covers 720,000 square metres.",
+                                            "The second phase starts in 2024."]

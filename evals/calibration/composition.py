@@ -1,0 +1,88 @@
+"""How well extractive answers are composed, on our calibration sets (never the reported ones).
+
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 .venv/bin/python evals/calibration/composition.py
+
+For every answerable question of the five families' sets and of the list and
+multi-document sets (``*_spanning.json``), it runs retrieval, sentence
+scoring and :func:`assistant.compose.compose` (no gate) and reports, per kind
+of question (one-answer, list, several documents):
+
+- ``all_facts``: the answer holds every key fact;
+- ``fact_recall``: the share of key facts it holds;
+- ``sentences``: sentences per answer;
+- ``every_sentence_holds_a_fact``: of the answers holding some key fact, the
+  share whose every sentence holds one (the issue's "no padding"; the eval's
+  citation-support metric asks the same of citations).
+
+These are the figures behind the composition rules in
+docs/extractive-answers.md. Uses the indexes fit.py keeps in build/calibration/.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant import support  # noqa: E402
+from assistant.api import Assistant  # noqa: E402
+from assistant.compose import compose  # noqa: E402
+from assistant.evals.metrics import facts_found  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+INDEXES = ROOT / "build" / "calibration"
+# (question set, index name, corpus folder)
+SETS = [
+    ("xiaomi_near.json", "news", ROOT / "corpus"),
+    ("packages_a.json", "packages_a", HERE / "packages/half_a"),
+    ("packages_b.json", "packages_b", HERE / "packages/half_b"),
+    ("essay_set.json", "essay", HERE / "essay"),
+    ("helpdesk_set.json", "helpdesk", HERE / "helpdesk"),
+    ("encyclopedia_set.json", "encyclopedia", HERE / "encyclopedia"),
+    ("encyclopedia_spanning.json", "encyclopedia", HERE / "encyclopedia"),
+    ("helpdesk_spanning.json", "helpdesk", HERE / "helpdesk"),
+]
+KINDS = {"list": "list", "multi_doc": "several documents"}
+
+
+def answer_figures(chosen, facts: list[list[str]]) -> dict:
+    """all_facts, fact_recall, sentences and every_sentence_holds_a_fact (None when no fact is held) of one answer."""
+    found = facts_found(" ".join(c.span.text for c in chosen), facts)
+    stated = [v for v, ok in zip(facts, found) if ok]
+    return {"all_facts": all(found), "fact_recall": sum(found) / len(found), "sentences": len(chosen),
+            "every_sentence_holds_a_fact": all(any(facts_found(c.span.text, stated)) for c in chosen) if stated else None}
+
+
+def main() -> None:
+    bots: dict[str, Assistant] = {}
+    embedder = None
+    rows: dict[str, list[dict]] = {}
+    for qfile, index, corpus in SETS:
+        if index not in bots:
+            bots[index] = Assistant(Settings.load(corpus_dir=corpus, index_dir=INDEXES / index), embedder=embedder)
+            embedder = bots[index].embedder
+            bots[index].ingest()
+        eng = bots[index].engine
+        for it in json.loads((HERE / qfile).read_text(encoding="utf-8"))["examples"]:
+            if it["expect_refusal"]:
+                continue
+            q = it["query"]
+            qvec = embedder.get_query_embedding(q)
+            passages = eng.retriever.retrieve(q, qvec=qvec)
+            scored = support.score_spans(q, qvec, passages, embedder, eng.retriever.bm25.idf_of)
+            kind = KINDS.get(it.get("category"), "one answer")
+            rows.setdefault(kind, []).append(answer_figures(compose(q, scored), it["key_facts"]))
+    out = {}
+    for kind, figs in rows.items():
+        held = [f["every_sentence_holds_a_fact"] for f in figs if f["every_sentence_holds_a_fact"] is not None]
+        out[kind] = {"questions": len(figs),
+                     **{k: round(sum(f[k] for f in figs) / len(figs), 3) for k in ("all_facts", "fact_recall", "sentences")},
+                     "every_sentence_holds_a_fact": round(sum(held) / len(held), 3) if held else None}
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -25,6 +25,7 @@ from .facts import Facts, claim_numbers, facts, fold, months, name_found, negate
 from .guard import obeys_embedded_instruction
 from .text import stem, terms
 from .types import ClaimCheck, Passage
+from .units import gives_figure_in
 from .vocab import english_words
 
 # Share of a fact-free sentence's own content words (question words and
@@ -133,6 +134,10 @@ _ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|pri
                          r"what does .{1,40}\bcost|^\s*what(?:'s| is| was| are| were)\b.{0,30}\b(price|cost|percentage|population))\b", re.I)
 _YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)[\s-]+(century|centuries|millennium)\b|"
                    r"\b(centur(y|ies)|decades?|era|dynasty|ancient|medieval|prehistoric)\b", re.I)
+# A question about what something costs is answered by an amount of money,
+# whatever words the sentence uses ("The SU7 starts at RMB 215,900").
+_ASKS_MONEY = re.compile(r"\b(cost|costs|price|prices|priced|pay|paid|fee|fees|fare|fares)\b", re.I)
+_MONEY = ("dollar", "euro", "yuan", "pound")  # units.py's currency families
 # A rough quantity answers a how-many question too ("thousands of tourists").
 _ROUGH_COUNT = re.compile(r"\b(dozens|hundreds|thousands|millions|billions|several|few|many|most|majority|none)\b", re.I)
 
@@ -154,9 +159,14 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
     text = " ".join(about)
     if _ASKS_WHEN.search(question) and not (months(text) or _YEAR.search(text) or _WEEKDAY.search(text)):
         return "date"
-    if _ASKS_COUNT.search(question) and not (claim_numbers(text) or _ROUGH_COUNT.search(text)):
+    if _ASKS_COUNT.search(question) and not (claim_numbers(text) or _ROUGH_COUNT.search(text) or _states_money(question, sentences)):
         return "number"
     return None
+
+
+def _states_money(question: str, sentences: list[str]) -> bool:
+    """A cost question and a sentence that gives an amount in a currency, about the question's words or not."""
+    return bool(_ASKS_MONEY.search(question)) and any(gives_figure_in(s, c) for s in sentences for c in _MONEY)
 
 
 class _Judge:

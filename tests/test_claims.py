@@ -199,6 +199,15 @@ def test_the_asked_for_figure_must_be_in_a_sentence_about_the_question():
     assert claims.missing_answer_type(q, off_point + ["The SU7 starts at RMB 215,900."]) is None
 
 
+def test_a_compound_cost_question_is_answered_by_an_amount_in_any_sentence():
+    """"What does the SU7 cost, and how is the pricing described?": the price sentence need not say "cost"."""
+    q = "What does the SU7 cost, and how is Xiaomi's pricing strategy for EVs described?"
+    draft = ["The SU7 starts at RMB 215,900 ($29,700).", "Xiaomi's approach is described as premium products at competitive prices."]
+    assert claims.missing_answer_type(q, draft) is None
+    assert claims.missing_answer_type(q, draft[1:]) == "number"  # no amount at all
+    assert claims.missing_answer_type("How many cars were sold?", ["Each costs RMB 215,900.", "Sales were strong."]) == "number"
+
+
 def test_a_faithful_draft_beside_the_point_is_not_shown():
     heading = "Xiaomi's Electric Car: A Game-Changer on the Horizon"
     out = claims.check_draft(heading + " [1]", [passage(heading + ". It was founded in 2010.")], "What year was Xiaomi founded?")

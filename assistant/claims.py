@@ -25,7 +25,7 @@ from .facts import Facts, claim_numbers, facts, fold, months, name_found, negate
 from .guard import obeys_embedded_instruction
 from .text import stem, terms
 from .types import ClaimCheck, Passage
-from .units import gives_figure_in
+from .units import gives_money
 from .vocab import english_words
 
 # Share of a fact-free sentence's own content words (question words and
@@ -137,7 +137,6 @@ _YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)[\s-]+(century|
 # A question about what something costs is answered by an amount of money,
 # whatever words the sentence uses ("The SU7 starts at RMB 215,900").
 _ASKS_MONEY = re.compile(r"\b(cost|costs|price|prices|priced|pay|paid|fee|fees|fare|fares)\b", re.I)
-_MONEY = ("dollar", "euro", "yuan", "pound")  # units.py's currency families
 # A rough quantity answers a how-many question too ("thousands of tourists").
 _ROUGH_COUNT = re.compile(r"\b(dozens|hundreds|thousands|millions|billions|several|few|many|most|majority|none)\b", re.I)
 
@@ -166,7 +165,7 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
 
 def _states_money(question: str, sentences: list[str]) -> bool:
     """A cost question and a sentence that gives an amount in a currency, about the question's words or not."""
-    return bool(_ASKS_MONEY.search(question)) and any(gives_figure_in(s, c) for s in sentences for c in _MONEY)
+    return bool(_ASKS_MONEY.search(question)) and any(map(gives_money, sentences))
 
 
 class _Judge:

@@ -27,6 +27,7 @@ _FAMILIES = {
     "yuan": r"¥|rmb|yuan|cny",
     "pound": r"£|gbp|pounds? sterling",
 }
+CURRENCIES = ("euro", "dollar", "yuan", "pound")  # the families above that are money
 _ANY = "|".join(f"(?P<{name}>{pat})" for name, pat in _FAMILIES.items())
 # Where a question names the unit of the figure it asks for.
 _ASKED = [
@@ -62,6 +63,11 @@ def asked_unit(question: str) -> str | None:
         if m:
             return next((name for name, v in m.groupdict().items() if v), None)
     return None
+
+
+def gives_money(text: str) -> bool:
+    """Whether ``text`` states an amount in any currency ("RMB 215,900", "$10 billion", "40 euros")."""
+    return any(gives_figure_in(text, c) for c in CURRENCIES)
 
 
 def gives_figure_in(text: str, family: str) -> bool:

@@ -77,3 +77,9 @@ def test_a_sentence_final_year_is_a_year_not_a_quantity():
     """The number pattern takes a full stop along: "... for 2024." once counted as a quantity answer."""
     assert candidates("The plan was announced in 2024.", QUANTITY, "How many cars were sold?") == set()
     assert candidates("It set a target of 130,000 units for 2024.", QUANTITY, "How many cars?") == {"130,000"}
+
+
+def test_an_amount_of_money_in_any_currency():
+    from assistant.units import gives_money
+    assert gives_money("The SU7 starts at RMB 215,900.") and gives_money("It costs $10 billion.") and gives_money("40 euros a month")
+    assert not gives_money("It sold 300,000 units in 2024.")

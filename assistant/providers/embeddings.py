@@ -156,17 +156,14 @@ def _give_back_big_buffers() -> None:
         pass
 
 
-def _spin_briefly() -> bool:
+def _spin_briefly() -> None:
     """Have idle OpenMP threads spin only briefly before they sleep (``GOMP_SPINCOUNT``).
 
     Only takes effect when torch is not loaded yet (libgomp reads it once at
     load); a ``GOMP_SPINCOUNT`` or ``OMP_WAIT_POLICY`` the user set wins.
-    Returns whether it was set here.
     """
-    if {"GOMP_SPINCOUNT", "OMP_WAIT_POLICY"} & set(os.environ) or "torch" in sys.modules:
-        return False
-    os.environ["GOMP_SPINCOUNT"] = _OMP_SPIN
-    return True
+    if not ({"GOMP_SPINCOUNT", "OMP_WAIT_POLICY"} & set(os.environ) or "torch" in sys.modules):
+        os.environ["GOMP_SPINCOUNT"] = _OMP_SPIN
 
 
 def embed_device(wanted: str) -> str:

@@ -32,18 +32,12 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.compose import compose  # noqa: E402
 from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from fit import CORPORA, INDEXES, RUNS  # noqa: E402  (this folder is on sys.path when run as a script)
 
-INDEXES = ROOT / "build" / "calibration"
-# (question set, index name, corpus folder)
-SETS = [
-    ("xiaomi_near.json", "news", ROOT / "corpus"),
-    ("packages_a.json", "packages_a", HERE / "packages/half_a"),
-    ("packages_b.json", "packages_b", HERE / "packages/half_b"),
-    ("essay_set.json", "essay", HERE / "essay"),
-    ("helpdesk_set.json", "helpdesk", HERE / "helpdesk"),
-    ("encyclopedia_set.json", "encyclopedia", HERE / "encyclopedia"),
-    ("encyclopedia_spanning.json", "encyclopedia", HERE / "encyclopedia"),
-    ("helpdesk_spanning.json", "helpdesk", HERE / "helpdesk"),
+# (question set, corpus in fit.CORPORA): the five families' own sets, then the list and multi-document ones.
+SETS = [(qfile, corpus) for qfile, _, corpus, answerable in RUNS if answerable is None] + [
+    ("encyclopedia_spanning.json", "encyclopedia"),
+    ("helpdesk_spanning.json", "helpdesk"),
 ]
 KINDS = {"list": "list", "multi_doc": "several documents"}
 
@@ -60,12 +54,12 @@ def main() -> None:
     bots: dict[str, Assistant] = {}
     embedder = None
     rows: dict[str, list[dict]] = {}
-    for qfile, index, corpus in SETS:
-        if index not in bots:
-            bots[index] = Assistant(Settings.load(corpus_dir=corpus, index_dir=INDEXES / index), embedder=embedder)
-            embedder = bots[index].embedder
-            bots[index].ingest()
-        eng = bots[index].engine
+    for qfile, corpus in SETS:
+        if corpus not in bots:
+            bots[corpus] = Assistant(Settings.load(corpus_dir=CORPORA[corpus], index_dir=INDEXES / corpus), embedder=embedder)
+            embedder = bots[corpus].embedder
+            bots[corpus].ingest()
+        eng = bots[corpus].engine
         for it in json.loads((HERE / qfile).read_text(encoding="utf-8"))["examples"]:
             if it["expect_refusal"]:
                 continue

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .spans import Span
+from .loaders.markdown import is_separator
+from .spans import Span, is_table_row
 
 _BOILER = re.compile(
     r"^(©|\(c\)|copyright\b|all rights reserved|tags?:|filed under|posted (by|on|in)\b|by [A-Z][a-z]+( [A-Z][a-z]+)?$|"
@@ -27,7 +28,7 @@ LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
 def is_boilerplate(span: Span) -> bool:
     """Headings, bylines, copyright lines, tag lists, markup and reader comments."""
     t = span.text.strip()
-    if _BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t):
+    if _BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t) or is_separator(t):
         return True
     if is_heading(span):
         return True
@@ -39,7 +40,7 @@ def is_heading(span: Span) -> bool:
     """A short line on its own, in title case or without a verb-like sentence ending."""
     line = line_of(span)
     t = span.text.strip()
-    if line.strip() != t:  # a sentence sharing its line with others is running text
+    if line.strip() != t or is_table_row(t):  # running text, or a row whose cells name their columns
         return False
     words = re.findall(r"[A-Za-z][\w'’-]*", t)
     if not words or len(words) > 14:

@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from .boilerplate import LIST_ITEM, is_boilerplate, is_heading, is_question_shaped, line_of
 from .locators import chunk_locator, locate
-from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
+from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, fold, has_items
 from .answer_types import candidates as typed
+from .spans import is_table_row
 from .support import ScoredSpan
 from .text import terms
 from .types import Citation, Passage
@@ -81,12 +82,38 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
         chosen += _for_parts(parts, chosen, pool[1:EXTRA_RANK])
     if asks_for_list(question) or spans_documents(question):
         chosen += _extras(question, chosen, pool[1:EXTRA_RANK])
+    chosen = _rows_naming_focus(question, chosen, pool[:EXTRA_RANK])
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = _with_continuations(chosen, ordered)
     chosen = _with_leaning(chosen, ordered)
     chosen = _with_antecedent(question, chosen, ordered)
     return [_with_list(s, ordered) for s in chosen]
+
+
+def _rows_naming_focus(question: str, chosen: list[ScoredSpan], top: list[ScoredSpan]) -> list[ScoredSpan]:
+    """A chosen table row that lacks a name the question asks about gives way to the best row of its file that has them all.
+
+    Rows of one table read alike ("Plan: Plus | Support: Email ...", "Plan:
+    Team | Support: Live chat ..."), so closeness barely tells them apart; the
+    row for "the Team plan" is the one that says "Team".
+    """
+    focus = focus_entities(question)
+    if not focus:
+        return chosen
+    out: list[ScoredSpan] = []
+    for c in chosen:
+        if is_table_row(c.span.text) and not _names_all(c, focus):
+            rows = [s for s in top if s.span.chunk.source == c.span.chunk.source and is_table_row(s.span.text)
+                    and _names_all(s, focus) and s not in chosen and s not in out]
+            c = rows[0] if rows else c
+        out.append(c)
+    return out
+
+
+def _names_all(s: ScoredSpan, focus: set[str]) -> bool:
+    low = fold(s.span.text)
+    return all(e in low for e in focus)
 
 
 def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:

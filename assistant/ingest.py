@@ -15,7 +15,7 @@ from typing import Callable
 
 from .chunking import chunk_lines
 from .errors import CorpusMissingError, EmptyCorpusError
-from .loaders import SkipFile, discover, file_hash, load
+from .loaders import READER_VERSION, SkipFile, discover, file_hash, load
 from .locators import attach
 from .settings import Settings
 from .store import Store
@@ -103,9 +103,10 @@ def ingest(
     if rebuild and not dry_run:
         store.reset()
     manifest = {} if (rebuild and dry_run) else store.manifest()
-    # Chunk ids do not encode the chunk size, so a changed size or overlap
-    # must re-chunk every file; the setting is recorded once a run completes.
-    chunking = f"{settings.chunk_tokens}/{settings.chunk_overlap}"
+    # Chunk ids do not encode the chunk size or how a file was read, so a
+    # changed size, overlap or reader must re-chunk every file; the setting is
+    # recorded once a run completes.
+    chunking = f"{settings.chunk_tokens}/{settings.chunk_overlap}/reader {READER_VERSION}"
     rechunk = bool(manifest) and store.info("chunking", chunking) != chunking
     writer = _Writer(store, embedder)
     max_bytes = int(settings.max_file_mb * 1_000_000)

@@ -18,6 +18,23 @@ class Span:
     start_char: int  # offset in the file
 
 
+# A sheet's title or header line ("Sheet Prices: Model | Price", "Columns: ..."), which names no values.
+_SHEET_HEADER = re.compile(r"^(Sheet [^:|]+|Columns):")
+_NAMED_CELL = re.compile(r"^[^:|]{1,60}: \S")
+
+
+def is_table_row(line: str) -> bool:
+    """A table or sheet row as the loaders write it: "Plan: Plus | Storage: 100 GB" (cells that name their column).
+
+    A row is one span whatever its punctuation: it is cited as one row, and
+    its cells mean something only beside their column names.
+    """
+    t = line.strip()
+    if " | " not in t or _SHEET_HEADER.match(t):
+        return False
+    return any(_NAMED_CELL.match(cell) for cell in t.split(" | "))
+
+
 def sentence_spans(chunk: Chunk) -> list[Span]:
     """Split a chunk into sentences; each keeps its exact line numbers.
 
@@ -31,7 +48,7 @@ def sentence_spans(chunk: Chunk) -> list[Span]:
     for run in _wrapped_runs(split_lines(chunk.text)):  # "\n" only, as the loader numbered them
         text = "".join(run)
         at = 0
-        for piece in split_sentences(text):
+        for piece in ([text] if is_table_row(text) else split_sentences(text)):
             body = piece.strip()
             if len(body) > 1:
                 lead = len(piece) - len(piece.lstrip())
@@ -56,6 +73,7 @@ def _wrapped_runs(lines: list[str]) -> list[list[str]]:
     for ln in lines:
         prev = runs[-1][-1] if runs else None
         if (prev is not None and prev.strip() and not _BREAK.match(prev) and not _BREAK.match(ln) and not _title(prev)
+                and not is_table_row(prev) and not is_table_row(ln)
                 and not prev.rstrip().endswith((".", "!", "?", ":", ";")) and ln.strip()
                 and (not ln.lstrip()[:1].isupper() or len(prev.strip()) >= _WRAPPED)):
             runs[-1].append(ln)

@@ -1,9 +1,11 @@
 """Turn files into text lines (and where each line sits), or say exactly why a file is skipped.
 
-Supported: .txt, .md (as is), .html/.htm (visible text only), .pdf (text
+Supported: .txt, .md (as is, except that a pipe-table row names its
+columns), .html/.htm (visible text only), .pdf (text
 layer, page by page), .docx, .pptx, .xlsx/.xlsm (read only; macros never run)
 and .csv. Line numbers in citations refer to the text these loaders return:
-for .txt and .md that is the file itself, with lines split at "\\n" (after
+for .txt and .md that is the file itself (a Markdown table's body row reads
+"Total storage | Free: 2 GB | Plus: 100 GB", on its own line), with lines split at "\\n" (after
 CRLF and CR are normalised), as editors count them. The other formats also
 give each line a locator (page, slide, sheet and row, section) that
 citations show instead.
@@ -17,18 +19,26 @@ from pathlib import Path
 
 from .files import SkipFile, discover, file_hash, read_capped, source_name
 from .located import LoadedFile
+from .markdown import bind_table_rows
 from .package import LEGACY, legacy_reason
 from .sheets import DEFAULT_MAX_ROWS
 from .text import decode_text, html_text, split_lines
 
-TEXT_TYPES = {".txt", ".md", ".markdown"}
+MARKDOWN_TYPES = {".md", ".markdown"}
+TEXT_TYPES = {".txt"} | MARKDOWN_TYPES
 HTML_TYPES = {".html", ".htm"}
 PDF_TYPES = {".pdf"}
 OFFICE_TYPES = {".docx", ".pptx", ".xlsx", ".xlsm"}
 CSV_TYPES = {".csv"}
 SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 
-__all__ = ["SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
+# How files are read into lines. An index built by an older reader is read
+# again once (ingest compares it with what the index records), since an
+# unchanged file would otherwise keep its old text. 2: Markdown table rows
+# name their columns.
+READER_VERSION = 2
+
+__all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
            "read_capped", "source_name", "split_lines"]
 
 
@@ -53,7 +63,10 @@ def load(path: Path, source: str, max_bytes: int, max_rows: int = DEFAULT_MAX_RO
             text = html_text(text)
         if not text.strip():
             raise SkipFile("no text content")
-        return LoadedFile(source=source, lines=split_lines(text), file_hash=digest)
+        lines = split_lines(text)
+        if ext in MARKDOWN_TYPES:
+            lines = bind_table_rows(lines)
+        return LoadedFile(source=source, lines=lines, file_hash=digest)
     return _located(raw, ext, max_rows).loaded(source, digest, hard_breaks=ext not in PDF_TYPES)
 
 

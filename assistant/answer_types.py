@@ -31,7 +31,16 @@ _Q_PLACE = re.compile(r"^\s*where\b|\b(which|what|in which|in what) (city|countr
 _YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
 _DATE_WORD = re.compile(rf"\b({_MONTHS}|{_MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|th)? century\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[$€£¥]?\d[\d,.]*(%|\s?(percent|million|billion|thousand|bn|m|k|km|kg|mph|kwh|meters|metres|miles|square))?", re.I)
-_NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|half|double|twice)\b", re.I)
+_UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# A number in words is one candidate: "forty-six", "nineteen", "two hundred".
+_NUMBER_WORD = re.compile(
+    rf"\b(?:(?:{_TENS_WORDS})(?:[- ](?:{_UNITS_WORDS}))?|{_UNITS_WORDS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    rf"seventeen|eighteen|nineteen|a|an)(?:[- ](?:hundred|thousand|million|billion)s?)+\b|"
+    rf"\b(?:(?:{_TENS_WORDS})(?:[- ](?:{_UNITS_WORDS}))?|{_UNITS_WORDS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    rf"seventeen|eighteen|nineteen|hundreds|thousands|millions|billions|dozens?|half|double|twice)\b",
+    re.I,
+)
 _CAP = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9](?:\s+(?:of|de|da|van|von|the)?\s*[A-Z][\w'’-]*)*")
 # Capitalised words that are no names: sentence openers and calendar words.
 _NOT_NAMES = {"the", "a", "an", "in", "on", "at", "by", "for", "from", "it", "its", "this", "these", "that", "those", "he",

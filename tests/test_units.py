@@ -83,3 +83,15 @@ def test_an_amount_of_money_in_any_currency():
     from assistant.units import gives_money
     assert gives_money("The SU7 starts at RMB 215,900.") and gives_money("It costs $10 billion.") and gives_money("40 euros a month")
     assert not gives_money("It sold 300,000 units in 2024.")
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("In June I laid off nineteen people.", {"nineteen"}),
+    ("We had forty-six employees and about five months of cash.", {"forty-six", "five"}),
+    ("About two hundred people came.", {"two hundred"}),
+    ("It stood for a hundred years.", {"a hundred"}),
+    ("We said it twice.", {"twice"}),
+    ("It was a good day.", set()),
+])
+def test_a_number_in_words_is_one_answer(sentence, found):
+    assert candidates(sentence, QUANTITY, "How many people?") == found

@@ -19,10 +19,10 @@ DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_Q_DATE = re.compile(r"^\s*(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
+_Q_DATE = re.compile(r"^\s*(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since|before|after|until|from) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
 _Q_QUANTITY = re.compile(
     r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
-    r"\bwhat(?:'s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation)\b",
+    r"\bwhat(?:'s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|sum|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation)\b",
     re.I,
 )
 _Q_PERSON = re.compile(r"^\s*(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
@@ -30,7 +30,7 @@ _Q_PLACE = re.compile(r"^\s*where\b|\b(which|what|in which|in what) (city|countr
 
 _YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
 _DATE_WORD = re.compile(rf"\b({_MONTHS}|{_MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|th)? century\b", re.I)
-_NUMBER = re.compile(r"(?<![\w.])[$€£¥]?\d[\d,.]*(%|\s?(percent|million|billion|thousand|bn|m|k|km|kg|mph|kwh|meters|metres|miles|square))?", re.I)
+_NUMBER = re.compile(r"(?<![\w.])[$€£¥]?\d[\d,.]*(%|\s?(percent|million|billion|thousand|bn|m|k|km|kg|mph|kwh|meters|metres|miles|square)\b)?", re.I)
 _UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 _TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # A number in words is one candidate: "forty-six", "nineteen", "two hundred".

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import QUANTITY, candidates, without_focus
+from assistant.answer_types import QUANTITY, candidates, expected_type, without_focus
 from assistant.chunking import chunk_lines
 from assistant.gate import unit_missing
 from assistant.types import Passage
@@ -95,3 +95,19 @@ def test_an_amount_of_money_in_any_currency():
 ])
 def test_a_number_in_words_is_one_answer(sentence, found):
     assert candidates(sentence, QUANTITY, "How many people?") == found
+
+
+def test_a_unit_letter_must_end_its_word():
+    """"by 2019 more than 2,600" once gave the quantity "2019 m" (the m of "more"), and "1.4 kilograms" gave "1.4 k"."""
+    assert candidates("By 2019 more than 2,600 salmon were counted.", QUANTITY, "How many salmon?") == {"2,600"}
+    assert candidates("It weighed about 1.4 kilograms.", QUANTITY, "How heavy was it?") == {"1.4"}
+    assert candidates("A range of 700 km.", QUANTITY, "How far?") == {"700 km"}
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Before which year does the chief want European buyers to get the cars?", "date"),
+    ("After which year did sales fall?", "date"),
+    ("What sum did the firm commit to its motoring unit?", "quantity"),
+])
+def test_more_ways_to_ask_for_a_date_or_an_amount(question, kind):
+    assert expected_type(question) == kind

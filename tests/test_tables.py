@@ -74,6 +74,16 @@ def test_csv_rows_are_spans_of_their_own_even_without_full_stops(tmp_path):
     assert [sp.start_line for sp in spans if not is_boilerplate(sp)] == [2, 3]
 
 
+def test_html_table_rows_name_their_columns():
+    from assistant.loaders.text import html_text
+
+    page = ("<h1>Plans</h1><p>Three plans.</p><table><thead><tr><th>Plan</th><th>Storage</th></tr></thead>"
+            "<tr><td>Free</td><td>2 GB</td></tr><tr><td>Plus</td><td><b>100</b> GB</td></tr></table>"
+            "<table><tr><th>Total storage</th><td>2 GB</td></tr></table><p>After.</p>")
+    assert html_text(page).splitlines() == ["Plans", "Three plans.", "Plan | Storage", "Plan: Free | Storage: 2 GB",
+                                            "Plan: Plus | Storage: 100 GB", "Total storage | 2 GB", "After."]
+
+
 @pytest.mark.parametrize("line, row", [
     ("Plan: Plus | Storage: 100 GB", True),
     ("Total storage | Free: 2 GB | Plus: 100 GB", True),
@@ -98,12 +108,17 @@ def test_questions_about_a_table_are_answered_from_its_row(make_workspace):
     csv_file(ws.corpus / "support.csv", [["Plan", "Support", "Response time"], ["Free", "Community forum", "none"],
                                          ["Plus", "Email", "2 business days"], ["Team", "Live chat", "8 business hours"]])
     docx_file(ws.corpus / "offices.docx", [("h1", "Offices"), ("table", [["City", "Staff"], ["Oslo", "80"], ["Toronto", "40"]])])
+    (ws.corpus / "oncall.html").write_text(
+        "<html><body><h1>On-call pay</h1><p>Engineers on call are paid per shift.</p><table>"
+        "<tr><th>Shift</th><th>Rate</th></tr><tr><td>Weeknight</td><td>40 euros</td></tr>"
+        "<tr><td>Weekend day</td><td>95 euros</td></tr></table></body></html>", encoding="utf-8")
     assert ws.cli("ingest").returncode == 0
     cases = [
         ("How long is version history kept on the Team plan?", "Team: Unlimited", "pricing.md", {"line": 8}),
         ("How much storage does the Plus plan have?", "Plus: 100 GB", "pricing.md", {"line": 7}),
         ("How fast does support answer on the Team plan?", "8 business hours", "support.csv", {"row": 4}),
         ("How many staff work in the Toronto office?", "Staff: 40", "offices.docx", {"row": 3}),
+        ("What is the on-call rate for a weekend day?", "Rate: 95 euros", "oncall.html", {"line": 5}),
     ]
     for question, fact, source, where in cases:
         r = ws.cli("ask", question, "--json")

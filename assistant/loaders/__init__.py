@@ -1,7 +1,8 @@
 """Turn files into text lines (and where each line sits), or say exactly why a file is skipped.
 
 Supported: .txt, .md (as is, except that a pipe-table row names its
-columns), .html/.htm (visible text only), .pdf (text
+columns), .html/.htm (visible text only, a table row on one line naming its
+columns), .pdf (text
 layer, page by page), .docx, .pptx, .xlsx/.xlsm (read only; macros never run)
 and .csv. Line numbers in citations refer to the text these loaders return:
 for .txt and .md that is the file itself (a Markdown table's body row reads
@@ -34,8 +35,8 @@ SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 
 # How files are read into lines. An index built by an older reader is read
 # again once (ingest compares it with what the index records), since an
-# unchanged file would otherwise keep its old text. 2: Markdown table rows
-# name their columns.
+# unchanged file would otherwise keep its old text. 2: Markdown and HTML
+# table rows name their columns.
 READER_VERSION = 2
 
 __all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",

@@ -77,7 +77,32 @@ def html_text(html: str) -> str:
         tag.decompose()
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
+    for table in soup.find_all("table"):
+        _table_as_rows(soup, table)
     lines = (ln.strip() for ln in soup.get_text("\n").splitlines())
     return "\n".join(ln for ln in lines if ln) + "\n"
 
 
+
+
+def _table_as_rows(soup, table) -> None:
+    """Replace an HTML table by one line per row that names its columns ("Plan: Plus | Storage: 100 GB").
+
+    The first row is the header when it is in a ``<thead>`` or all its cells
+    are ``<th>``; without one, each row keeps its cells alone. A nested table
+    is read as text inside its cell.
+    """
+    from .sheets import row_line
+
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    cells = [[" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"], recursive=False)] for tr in rows]
+    if not cells:
+        return
+    header: list[str] = []
+    first = rows[0].find_all(["td", "th"], recursive=False)
+    if rows[0].find_parent("thead") is not None or (first and all(c.name == "th" for c in first)):
+        header, cells = cells[0], cells[1:]
+    lines = ([" | ".join(c for c in header if c)] if header else []) + [row_line(header, r) for r in cells]
+    block = soup.new_tag("div")
+    block.string = "\n" + "\n".join(ln for ln in lines if ln) + "\n"
+    table.replace_with(block)

@@ -19,13 +19,13 @@ import re
 from dataclasses import dataclass, field
 
 from . import prompts
+from .answer_kind import missing_answer_type, roots
 from .chunking import split_sentences
 from .citations import markers, strip_markers
-from .facts import Facts, claim_numbers, facts, fold, months, name_found, negated, numbers, proper_names, quote_found
+from .facts import Facts, facts, fold, months, name_found, negated, numbers, proper_names, quote_found
 from .guard import obeys_embedded_instruction
 from .text import stem, terms
 from .types import ClaimCheck, Passage
-from .units import gives_money
 from .vocab import english_words
 
 # Share of a fact-free sentence's own content words (question words and
@@ -47,7 +47,6 @@ _CLAUSE = re.compile(r"[,;:()]|\b(?:but|though|although|while|whereas|yet|despit
 
 _MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _LEAD_MARKS = re.compile(r"^\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)\b", re.I)
 _YES_NO = re.compile(r"^\s*(yes|no)\b[,.;:!]?\s*", re.I)
 _BARE_LIST_MARK = re.compile(r"\s*(?:\d{1,2}|[a-zA-Z])[.)]\s*")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -64,7 +63,6 @@ _META = frozenset(t.rstrip("e") for t in terms("document documents passage passa
                         "mentioned state states stated say says said according note notes describe describes report reports "
                         "answer question provided information detail details"))
 _CORRECTION = frozenset({"true", "correct", "right", "accurat", "actually", "quit", "exactly", "that'"})
-_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.S)  # what assistant.condense appends to a follow-up
 _PROMPT_SHINGLE = 6  # words in a row shared with the system prompt that mark a recited prompt
 
 
@@ -125,49 +123,6 @@ def check_draft(text: str, passages: list[Passage], question: str, *,
     return result
 
 
-# Narrower on purpose than answer_types.expected_type, which ranks sentences:
-# here a miss sends a model's whole draft to the fallback, so only the
-# unmistakable kinds count ("how long", "how fast" or "what speed" may be
-# answered in words, and are left to the model).
-_ASKS_WHEN = re.compile(r"^\s*(when|in what year|what (year|date|month|day)|by when|since when|how long ago)\b", re.I)
-_ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|price|number|amount|figure)|"
-                         r"what does .{1,40}\bcost|^\s*what(?:'s| is| was| are| were)\b.{0,30}\b(price|cost|percentage|population))\b", re.I)
-_YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)[\s-]+(century|centuries|millennium)\b|"
-                   r"\b(centur(y|ies)|decades?|era|dynasty|ancient|medieval|prehistoric)\b", re.I)
-# A question about what something costs is answered by an amount of money,
-# whatever words the sentence uses ("The SU7 starts at RMB 215,900").
-_ASKS_MONEY = re.compile(r"\b(cost|costs|price|prices|priced|pay|paid|fee|fees|fare|fares)\b", re.I)
-# A rough quantity answers a how-many question too ("thousands of tourists").
-_ROUGH_COUNT = re.compile(r"\b(dozens|hundreds|thousands|millions|billions|several|few|many|most|majority|none)\b", re.I)
-
-
-def missing_answer_type(question: str, sentences: list[str]) -> str | None:
-    """What kind of answer the question asks for that no sentence gives ("date", "number"), or None.
-
-    Only the unmistakable kinds: a when-question needs a date or a year, a
-    how-many/how-much question a figure, in a sentence about the question
-    (sharing one of its content words), so a figure from an unrelated line
-    does not count. Anything else is left to the model.
-    """
-    question = _CONTEXT.sub("", question)  # the follow-up itself says what kind of answer it wants
-    # About the question = sharing a word of what it asks ("starting price"), not just its subject ("Xiaomi").
-    qf = facts(question)
-    named = {r for n in (*qf.names, qf.opener) for r in _roots(n)}
-    qroots = set(_roots(question)) - named or set(_roots(question))
-    about = [s for s in sentences if qroots & set(_roots(s))] or (sentences if len(sentences) == 1 else [])
-    text = " ".join(about)
-    if _ASKS_WHEN.search(question) and not (months(text) or _YEAR.search(text) or _WEEKDAY.search(text)):
-        return "date"
-    if _ASKS_COUNT.search(question) and not (claim_numbers(text) or _ROUGH_COUNT.search(text) or _states_money(question, sentences)):
-        return "number"
-    return None
-
-
-def _states_money(question: str, sentences: list[str]) -> bool:
-    """A cost question and a sentence that gives an amount in a currency, about the question's words or not."""
-    return bool(_ASKS_MONEY.search(question)) and any(map(gives_money, sentences))
-
-
 class _Judge:
     """Verdicts for sentences against one question's passages."""
 
@@ -180,7 +135,7 @@ class _Judge:
         self.terms = [set(ts) for ts in per_passage]
         self.roots = [{t.rstrip("e") or t for t in ts} for ts in per_passage]
         self._sentences: dict[int, list[tuple[str, set[str]]]] = {}
-        self.qroots = set(_roots(question))
+        self.qroots = set(roots(question))
         # What the question itself states is given, not invented ("No, it sold 120,000, not 200,000").
         self.qnumbers = numbers(question)
         self.qmonths = months(question)
@@ -237,7 +192,7 @@ class _Judge:
                 return f"the quoted words {q!r} are not in the cited passage"
         if f:
             return self._negation(body, pool)
-        own = [t for t in _roots(_YES_NO.sub("", body)) if t not in self.qroots and t not in _META]
+        own = [t for t in roots(_YES_NO.sub("", body)) if t not in self.qroots and t not in _META]
         if not own:
             return None  # it restates the question
         have = set().union(*(self.roots[i] for i in pool))
@@ -249,7 +204,7 @@ class _Judge:
     def _negation(self, body: str, pool: list[int]) -> str | None:
         body = _YES_NO.sub("", body)  # "No, the details remain confidential" denies the question, not the passage
         head, colon, rest = body.partition(":")
-        if colon and rest.strip() and {r for r in _roots(head) if len(r) > 1} <= _META | _CORRECTION:
+        if colon and rest.strip() and {r for r in roots(head) if len(r) > 1} <= _META | _CORRECTION:
             body = rest  # "That's not what the documents say: ..." corrects the question, it denies nothing
         if negated(body):
             # Each denying clause of the claim must be denied in the passage too: "X does not Y" against "X Ys".
@@ -309,11 +264,6 @@ class _Judge:
         # passages' words together cover almost any sentence made of common words.
         pair = [sorted(ranked[:2])] if f and len(ranked) >= 2 and sorted(ranked[:2]) != sorted(pool) else []
         return singles + pair
-
-
-def _roots(text: str) -> list[str]:
-    """Content terms with a trailing "e" dropped, so "decide" and "decided" meet (the stemmer keeps them apart)."""
-    return [t.rstrip("e") or t for t in terms(text)]
 
 
 def _pieces(line: str) -> list[str]:

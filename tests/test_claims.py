@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant import claims
+from assistant.answer_kind import missing_answer_type
 from assistant.facts import claim_numbers, facts, months, name_found, negated, numbers, quote_found
 from assistant.types import Chunk, Passage
 
@@ -189,23 +190,23 @@ def test_calibration_set_separates_paraphrases_from_inventions():
     ("How many tourists come each year?", "Thousands of tourists come each year.", None),
 ])
 def test_a_draft_must_hold_the_kind_of_answer_asked_for(question, answer, wanted):
-    assert claims.missing_answer_type(question, [answer]) == wanted
+    assert missing_answer_type(question, [answer]) == wanted
 
 
 def test_the_asked_for_figure_must_be_in_a_sentence_about_the_question():
     q = "What is the starting price of the Xiaomi SU7?"
     off_point = ["Xiaomi has long been a leader in electronics.", "The Xiaomi SU7 sold 300,000 units."]
-    assert claims.missing_answer_type(q, off_point) == "number"
-    assert claims.missing_answer_type(q, off_point + ["The SU7 starts at RMB 215,900."]) is None
+    assert missing_answer_type(q, off_point) == "number"
+    assert missing_answer_type(q, off_point + ["The SU7 starts at RMB 215,900."]) is None
 
 
 def test_a_compound_cost_question_is_answered_by_an_amount_in_any_sentence():
     """"What does the SU7 cost, and how is the pricing described?": the price sentence need not say "cost"."""
     q = "What does the SU7 cost, and how is Xiaomi's pricing strategy for EVs described?"
     draft = ["The SU7 starts at RMB 215,900 ($29,700).", "Xiaomi's approach is described as premium products at competitive prices."]
-    assert claims.missing_answer_type(q, draft) is None
-    assert claims.missing_answer_type(q, draft[1:]) == "number"  # no amount at all
-    assert claims.missing_answer_type("How many cars were sold?", ["Each costs RMB 215,900.", "Sales were strong."]) == "number"
+    assert missing_answer_type(q, draft) is None
+    assert missing_answer_type(q, draft[1:]) == "number"  # no amount at all
+    assert missing_answer_type("How many cars were sold?", ["Each costs RMB 215,900.", "Sales were strong."]) == "number"
 
 
 def test_a_faithful_draft_beside_the_point_is_not_shown():
@@ -244,7 +245,7 @@ def test_a_fact_free_invention_is_not_rescued_by_two_passages_together():
 
 def test_a_follow_ups_context_does_not_decide_the_kind_of_answer():
     q = "How did they manage to sell so many so fast? (context: How many cars did Xiaomi sell in 36 hours?)"
-    assert claims.missing_answer_type(q, ["They used a subscription model."]) is None
+    assert missing_answer_type(q, ["They used a subscription model."]) is None
 
 
 def test_an_unrelated_not_in_a_long_passage_sentence_is_no_denial():

@@ -32,10 +32,10 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.compose import compose  # noqa: E402
 from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from fit import CORPORA, INDEXES, RUNS  # noqa: E402  (this folder is on sys.path when run as a script)
+from fit import CORPORA, INDEXES, RUNS, UNSEEN_RUNS  # noqa: E402  (this folder is on sys.path when run as a script)
 
 # (question set, corpus in fit.CORPORA): the five families' own sets, then the list and multi-document ones.
-SETS = [(qfile, corpus) for qfile, _, corpus, answerable in RUNS if answerable is None] + [
+SETS = [(qfile, corpus) for qfile, _, corpus, answerable in RUNS + UNSEEN_RUNS if answerable is None] + [
     ("encyclopedia_spanning.json", "encyclopedia"),
     ("helpdesk_spanning.json", "helpdesk"),
 ]

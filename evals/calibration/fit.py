@@ -12,8 +12,11 @@ embedder.
 Every family weighs the same in the fits, however many questions it has.
 The held-out figures leave one family out at a time (fit on the other four,
 report on it), and the refusal cut-off is the one with the best held-out
-refusal recall minus false-refusal rate, averaged over the five folds. Writes features.jsonl (the data) and weights.json (weights,
-threshold, figures). ``--no-fit`` only reports the weights now in
+refusal recall minus false-refusal rate, averaged over the folds. A sixth
+family (the employee handbook) is never fitted on: it is reported with the
+weights and cut-off the fit ships (``unseen_family``). Writes features.jsonl
+and unseen_features.jsonl (the data) and weights.json (weights, threshold,
+figures). ``--no-fit`` only reports the weights now in
 assistant/support.py and gate.py. Never run on evals/gold or mini_squad_v2:
 those are the sets we report on.
 """
@@ -45,9 +48,10 @@ CORPORA = {
     "essay": CAL / "essay",
     "helpdesk": CAL / "helpdesk",
     "encyclopedia": CAL / "encyclopedia",
+    "handbook": CAL / "handbook",
 }
 FAMILY = {"news": "news", "packages_a": "packages", "packages_b": "packages", "essay": "essay", "helpdesk": "helpdesk",
-          "encyclopedia": "encyclopedia"}
+          "encyclopedia": "encyclopedia", "handbook": "handbook"}
 # (question set, its own family, corpus asked, answerable there: None = as the item says, False = cross-corpus negative)
 RUNS = [
     ("xiaomi_near.json", "news", "news", None),
@@ -63,6 +67,17 @@ RUNS = [
     ("helpdesk_set.json", "helpdesk", "encyclopedia", False),
     ("encyclopedia_set.json", "encyclopedia", "essay", False),
     ("xiaomi_near.json", "news", "encyclopedia", False),
+]
+# A family the fit never sees, reported with the shipped weights and cut-off:
+# how the gate and ranker do on a corpus of a new kind. The employee handbook
+# (2026-11-28) was fitted on once as a sixth family; it moved the cut-off to
+# 0.35 and raised false refusals elsewhere (docs/extractive-answers.md), so it
+# is kept as this check instead.
+UNSEEN_RUNS = [
+    ("handbook_set.json", "handbook", "handbook", None),
+    # Asked of the essay, not the help desk: "How do I reset my password?" has an
+    # answer in the help desk too, so it would not be unanswerable by construction.
+    ("handbook_set.json", "handbook", "essay", False),
 ]
 INDEXES = ROOT / "build" / "calibration"  # one index per corpus, kept between runs (git-ignored)
 THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]  # candidate cut-offs, coarse on purpose: 113 training items
@@ -82,11 +97,11 @@ def youden(rows: list[dict], w, b) -> float:
     return max(THRESHOLDS, key=lambda t: (round(j(t), 3), -t))
 
 
-def collect() -> list[dict]:
+def collect(runs: list[tuple]) -> list[dict]:
     rows = []
     embedder = None
     bots = {}
-    for qfile, qfamily, corpus, answerable in RUNS:
+    for qfile, qfamily, corpus, answerable in runs:
         path = HERE / qfile
         if not path.exists() or not CORPORA[corpus].exists():
             print(f"skipped: {qfile} on {corpus} (not built)", file=sys.stderr)
@@ -264,12 +279,14 @@ def main() -> None:
     ap.add_argument("--no-fit", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="read features.jsonl instead of re-running the assistant")
     args = ap.parse_args()
-    data = HERE / "features.jsonl"
+    data, unseen_data = HERE / "features.jsonl", HERE / "unseen_features.jsonl"
     if args.reuse:
         rows = [json.loads(line) for line in data.read_text().splitlines()]
+        unseen = [json.loads(line) for line in unseen_data.read_text().splitlines()]
     else:
-        rows = collect()
+        rows, unseen = collect(RUNS), collect(UNSEEN_RUNS)
         data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        unseen_data.write_text("".join(json.dumps(r) + "\n" for r in unseen))
     if args.no_fit:
         rw = np.array(support.RANK_WEIGHTS)
         gw, gb = np.array(gate.GATE_WEIGHTS), gate.GATE_BIAS
@@ -287,6 +304,9 @@ def main() -> None:
         "by_family": {fam: {"gate": gate_figures([r for r in rows if fam in r["families"]], gw, gb, thr),
                             "top1_has_fact": top1([r for r in rows if fam in r["families"]], rw)} for fam in families(rows)},
         "held_out_family": folds,
+        "unseen_family": {fam: {"gate": gate_figures([r for r in unseen if fam in r["families"]], gw, gb, thr),
+                                "top1_has_fact": top1([r for r in unseen if fam in r["families"]], rw)}
+                          for fam in families(unseen)},
         "first_sentence_has_fact": round(float(np.mean([r["first_has_fact"] for r in rows if r["answerable"]])), 3),
         "answer_has_all_facts": round(float(np.mean([r["all_facts"] for r in rows if r["answerable"]])), 3),
         "sentences_per_answer": round(float(np.mean([r["n_sentences"] for r in rows if r["answerable"]])), 2),

@@ -15,9 +15,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the repo root, for ``assistant``
 
-from assistant.evals.metrics import facts_found  # noqa: E402
-from assistant.units import asked_unit, gives_figure_in  # noqa: E402
 from make_sets import example  # noqa: E402  (this folder is on sys.path when run as a script)
+from set_checks import check_family, read_pages  # noqa: E402
 
 CORPUS = HERE / "encyclopedia"
 VEL, COR, LAMP, KES = "velna_river.txt", "matthias_corvell.txt", "brask_safety_lamp.txt", "kessary.txt"
@@ -121,20 +120,8 @@ def items() -> list[dict]:
 
 def check(xs: list[dict]) -> None:
     """Every answerable item's key facts occur verbatim in its gold files; every unit question names a unit."""
-    bad = []
-    for x in xs:
-        if x["expect_refusal"]:
-            continue
-        text = "\n".join((CORPUS / name).read_text(encoding="utf-8") for name in x["gold_sources"])
-        found = facts_found(text, x["key_facts"])
-        if not all(found):
-            bad.append(f'{x["id"]}: {[f for f, ok in zip(x["key_facts"], found) if not ok]}')
-    assert not bad, "key facts not in gold sources:\n" + "\n".join(bad)
-    for q, _, gold in UNIT_ANSWERABLE:
-        unit = asked_unit(q)
-        text = "\n".join((CORPUS / name).read_text(encoding="utf-8") for name in gold)
-        assert unit and gives_figure_in(text, unit), (q, unit)
-    assert all(asked_unit(q) for q in UNIT_UNANSWERABLE), [q for q in UNIT_UNANSWERABLE if not asked_unit(q)]
+    check_family(xs, read_pages(CORPUS, (".txt",)), unit_answerable=[(q, gold) for q, _, gold in UNIT_ANSWERABLE],
+                 unit_unanswerable=list(UNIT_UNANSWERABLE))
 
 
 def main() -> None:

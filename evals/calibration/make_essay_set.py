@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from make_sets import example  # this folder is on sys.path when run as a script
+from set_checks import check_family, read_pages
 
 ESSAY = "essay.txt"
 
@@ -106,21 +107,11 @@ def build() -> list[dict]:
 
 def check(items: list[dict], corpus: Path) -> None:
     """Fail unless every answerable item's key facts occur in its gold sources and every unit question names a unit."""
-    from assistant.evals.metrics import facts_found
-    from assistant.units import asked_unit, gives_figure_in
-
     for item in items:
         if item["expect_refusal"]:
             assert not item["key_facts"] and not item["gold_sources"], item["id"]
-            continue
-        text = "\n".join((corpus / name).read_text(encoding="utf-8") for name in item["gold_sources"])
-        found = facts_found(text, item["key_facts"])
-        assert all(found), f"{item['id']}: missing {[f for f, ok in zip(item['key_facts'], found) if not ok]}"
-    essay = (corpus / ESSAY).read_text(encoding="utf-8")
-    for q, _ in UNIT_ANSWERABLE:
-        unit = asked_unit(q)
-        assert unit and gives_figure_in(essay, unit), (q, unit)
-    assert all(asked_unit(q) for q in UNIT_UNANSWERABLE), [q for q in UNIT_UNANSWERABLE if not asked_unit(q)]
+    check_family(items, read_pages(corpus, (".txt",)), unit_answerable=[(q, [ESSAY]) for q, _ in UNIT_ANSWERABLE],
+                 unit_unanswerable=list(UNIT_UNANSWERABLE))
 
 
 def main() -> None:

@@ -92,28 +92,39 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
 
 
 def _rows_naming_focus(question: str, chosen: list[ScoredSpan], top: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A chosen table row that lacks a name the question asks about gives way to the best row of its file that has them all.
+    """A chosen table row gives way to a row of the same file, among the top sentences, whose cells the question names more of.
 
     Rows of one table read alike ("Plan: Plus | Support: Email ...", "Plan:
-    Team | Support: Live chat ..."), so closeness barely tells them apart; the
-    row for "the Team plan" is the one that says "Team".
+    Team | Support: Live chat ..."), so closeness barely tells them apart;
+    the row for "the Team plan" is the one with a cell "Team", whether the
+    question writes it with a capital or not. Only short cells and column
+    names count: a long statement in a cell is prose, which the ranker reads.
     """
-    focus = focus_entities(question)
-    if not focus:
-        return chosen
+    asked = " " + " ".join(re.findall(r"\w+", fold(question))) + " "
     out: list[ScoredSpan] = []
     for c in chosen:
-        if is_table_row(c.span.text) and not _names_all(c, focus):
+        if is_table_row(c.span.text):
             rows = [s for s in top if s.span.chunk.source == c.span.chunk.source and is_table_row(s.span.text)
-                    and _names_all(s, focus) and s not in chosen and s not in out]
-            c = rows[0] if rows else c
+                    and s not in chosen and s not in out]
+            best = max(rows, key=lambda s: _cells_named(s.span.text, asked), default=None)
+            if best is not None and _cells_named(best.span.text, asked) > _cells_named(c.span.text, asked):
+                c = best
         out.append(c)
     return out
 
 
-def _names_all(s: ScoredSpan, focus: set[str]) -> bool:
-    low = fold(s.span.text)
-    return all(e in low for e in focus)
+MAX_KEY_WORDS = 3  # a cell or column name this short is a key ("Team", "Version history"), not prose
+
+
+def _cells_named(row: str, asked: str) -> int:
+    """How many of a row's short cells and column names the question says (``asked``: folded words, space-padded)."""
+    keys = set()
+    for cell in row.split(" | "):
+        for part in cell.split(": ", 1):
+            words = re.findall(r"\w+", fold(part))
+            if 0 < len(words) <= MAX_KEY_WORDS:
+                keys.add(" ".join(words))
+    return sum(f" {k} " in asked for k in keys)
 
 
 def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:

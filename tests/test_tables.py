@@ -117,6 +117,7 @@ def test_questions_about_a_table_are_answered_from_its_row(make_workspace):
         ("How long is version history kept on the Team plan?", "Team: Unlimited", "pricing.md", {"line": 8}),
         ("How much storage does the Plus plan have?", "Plus: 100 GB", "pricing.md", {"line": 7}),
         ("How fast does support answer on the Team plan?", "8 business hours", "support.csv", {"row": 4}),
+        ("how fast does support answer on the team plan", "8 business hours", "support.csv", {"row": 4}),  # no capitals
         ("How many staff work in the Toronto office?", "Staff: 40", "offices.docx", {"row": 3}),
         ("What is the on-call rate for a weekend day?", "Rate: 95 euros", "oncall.html", {"line": 5}),
     ]
@@ -132,3 +133,13 @@ def test_questions_about_a_table_are_answered_from_its_row(make_workspace):
         else:
             assert cite["locator"]["row"] == where["row"]
         assert "\n" not in cite["quote"].strip()  # one row, not the table
+
+
+def test_a_row_is_named_by_its_short_cells_not_by_prose_in_a_cell():
+    from assistant.compose import _cells_named
+
+    asked = " how fast does support answer on the team plan "
+    assert _cells_named("Plan: Team | Support: Live chat | Response time: 8 business hours", asked) == 3
+    assert _cells_named("Plan: Plus | Support: Email | Response time: 2 business days", asked) == 2
+    prose = "Statement: In 2023 the company unveiled its first car at an event. | Topic: Xiaomi EV"
+    assert _cells_named(prose, " why is the company s second car a good fit for its first push abroad ") == 0

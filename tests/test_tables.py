@@ -38,6 +38,11 @@ def test_markdown_table_rows_name_their_columns_and_keep_their_lines():
     assert bound[9:] == lines[9:]  # the table ended at the blank line
 
 
+def test_links_and_emphasis_in_cells_read_as_their_text():
+    lines = split_lines("| Plan | Limit |\n|---|---|\n| [**Plus**](/plans#plus) | `100 GB` |\n")
+    assert bind_table_rows(lines)[2] == "Plan: Plus | Limit: 100 GB\n"
+
+
 def test_only_markdown_is_rewritten(tmp_path):
     (tmp_path / "p.md").write_text(PRICING_MD, encoding="utf-8")
     (tmp_path / "p.txt").write_text(PRICING_MD, encoding="utf-8")

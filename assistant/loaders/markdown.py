@@ -18,6 +18,7 @@ from .sheets import row_line
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`)(.+)\1$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src)
 
 
 def is_separator(line: str) -> bool:
@@ -57,6 +58,7 @@ def _cells(row: str) -> list[str]:
 
 
 def _plain(cell: str) -> str:
-    """A cell without the emphasis around all of it ("**Plus**" reads "Plus")."""
+    """A cell without link targets or the emphasis around all of it ("**Plus**", "[Plus](/plans)" read "Plus")."""
+    cell = _LINK.sub(r"\1", cell).strip()
     m = _EMPHASIS.match(cell)
     return m.group(2).strip() if m else cell

@@ -35,7 +35,7 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # score. An unconstrained fit gave "a typed answer was found" and "question
 # words in the top passages" negative weights, and refused plain answerable
 # questions ("How many square meters does the first phase ... cover?").
-GATE_WEIGHTS = (1.164, 2.083, 0.822, 0.358, 0.0, -0.43, -0.337, 0.778, 2.313, 2.295, -1.084, 0.973, 1.743, -1.402)
+GATE_WEIGHTS = (1.163, 2.076, 0.822, 0.358, 0.0, -0.43, -0.337, 0.785, 2.315, 2.295, -1.084, 0.974, 1.744, -1.401)
 GATE_BIAS = -5.604
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 

@@ -82,7 +82,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
         chosen += _for_parts(parts, chosen, pool[1:EXTRA_RANK])
     if asks_for_list(question) or spans_documents(question):
         chosen += _extras(question, chosen, pool[1:EXTRA_RANK])
-    chosen = _rows_naming_focus(question, chosen, pool[:EXTRA_RANK])
+    chosen = _rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = _with_continuations(chosen, ordered)
@@ -91,7 +91,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     return [_with_list(s, ordered) for s in chosen]
 
 
-def _rows_naming_focus(question: str, chosen: list[ScoredSpan], top: list[ScoredSpan]) -> list[ScoredSpan]:
+def _rows_the_question_names(question: str, chosen: list[ScoredSpan], top: list[ScoredSpan]) -> list[ScoredSpan]:
     """A chosen table row gives way to a row of the same file, among the top sentences, whose cells the question names more of.
 
     Rows of one table read alike ("Plan: Plus | Support: Email ...", "Plan:

@@ -8,14 +8,13 @@ written by hand; none is taken from evals/gold or mini_squad_v2. Run
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the repo root, for ``assistant``
 
-from make_sets import example  # noqa: E402  (this folder is on sys.path when run as a script)
+from make_sets import example, write_set  # noqa: E402  (this folder is on sys.path when run as a script)
 from set_checks import check_family, read_pages  # noqa: E402
 
 CORPUS = HERE / "encyclopedia"
@@ -127,8 +126,7 @@ def check(xs: list[dict]) -> None:
 def main() -> None:
     xs = items()
     check(xs)
-    (HERE / "encyclopedia_set.json").write_text(json.dumps({"examples": xs}, indent=1, ensure_ascii=False) + "\n",
-                                                encoding="utf-8")
+    write_set(HERE / "encyclopedia_set.json", xs)
     print(f"encyclopedia_set.json: {len(ANSWERABLE)} answerable, {len(UNANSWERABLE)} near-topic; key facts checked")
 
 

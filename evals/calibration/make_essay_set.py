@@ -9,10 +9,9 @@ if a key fact is missing from its gold source.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from make_sets import example  # this folder is on sys.path when run as a script
+from make_sets import example, write_set  # this folder is on sys.path when run as a script
 from set_checks import check_family, read_pages
 
 ESSAY = "essay.txt"
@@ -117,7 +116,7 @@ def check(items: list[dict], corpus: Path) -> None:
 def main() -> None:
     here = Path(__file__).parent
     items = build()
-    (here / "essay_set.json").write_text(json.dumps({"examples": items}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_set(here / "essay_set.json", items)
     check(items, here / "essay")
     print(f"essay_set.json: {len(ANSWERABLE)} answerable, {len(UNANSWERABLE)} near-topic; key facts found")
 

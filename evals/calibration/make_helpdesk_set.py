@@ -10,10 +10,9 @@ every unit question names a unit (and an answerable one's pages give a figure in
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from make_sets import example  # this folder is on sys.path when run as a script
+from make_sets import example, write_set  # this folder is on sys.path when run as a script
 from set_checks import check_family, read_pages
 
 HERE = Path(__file__).parent
@@ -141,7 +140,7 @@ def main() -> None:
     items += [example(q, [], [], True, f"hd-u{i:02d}", "near_topic") for i, (q, _) in enumerate(UNANSWERABLE, 1)]
     check(items)
     out = HERE / "helpdesk_set.json"
-    out.write_text(json.dumps({"examples": items}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_set(out, items)
     print(f"{out.name}: {len(ANSWERABLE)} answerable, {len(UNANSWERABLE)} unanswerable; key facts checked")
 
 

@@ -147,6 +147,11 @@ PACKAGES_B = [
 ]
 
 
+def write_set(path: Path, items: list[dict]) -> None:
+    """A question set as the eval datasets are written: {"examples": [...]}, UTF-8, one-space indent."""
+    path.write_text(json.dumps({"examples": items}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def example(q: str, facts: list[list[str]], gold: list[str], refuse: bool, ident: str, category: str) -> dict:
     return {
         "query": q, "query_by": {"model_name": "", "type": "human"},
@@ -167,7 +172,7 @@ def main() -> None:
         "packages_b.json": [example(q, f, [g], False, f"pb-{i:02d}", "answerable") for i, (q, f, g) in enumerate(PACKAGES_B, 1)],
     }
     for name, items in sets.items():
-        (here / name).write_text(json.dumps({"examples": items}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_set(here / name, items)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the repo root, for ``assistant``
 
 from assistant.evals.metrics import facts_found  # noqa: E402
-from make_sets import example  # noqa: E402  (this folder is on sys.path when run as a script)
+from make_sets import example, write_set  # noqa: E402  (this folder is on sys.path when run as a script)
 
 ENC_NAME, HD_NAME = "encyclopedia_spanning.json", "helpdesk_spanning.json"
 
@@ -221,7 +221,7 @@ def main() -> None:
         assert len(set(queries)) == len(queries), f"{name}: duplicate question"
         reused = [q for q in queries if q in seen]
         assert not reused, (name, "reuses questions of another calibration set", reused)
-        (HERE / name).write_text(json.dumps({"examples": xs}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_set(HERE / name, xs)
         uncued = sum(1 for q, _, _ in multis if not CUES.search(q))
         n_facts = sum(len(x["key_facts"]) for x in xs)
         print(f"{name}: {len(lists)} list, {len(multis)} multi_doc ({uncued} without cue words), "

@@ -145,6 +145,18 @@ def test_changed_chunk_size_rechunks_every_file(workspace, counting):
     assert_index_matches_corpus(ws)
 
 
+def test_an_index_from_an_older_reader_is_read_again_once(workspace, counting):
+    """An unchanged file keeps the text an older reader gave it unless ingest notices the reader changed."""
+    ws = workspace
+    bot = ws.assistant(embedder=counting)
+    bot.ingest()
+    s = bot.settings
+    ws.store().set_info(chunking=f"{s.chunk_tokens}/{s.chunk_overlap}")  # what an index built before READER_VERSION records
+    assert bot.ingest().summary() == "0 added, 5 changed, 0 unchanged, 0 removed"
+    assert_index_matches_corpus(ws)
+    assert bot.ingest().summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
+
+
 # -- bad files ------------------------------------------------------------------
 def minimal_pdf(lines: list[str]) -> bytes:
     """A one-page PDF whose text layer holds ``lines`` (Helvetica, one per line)."""

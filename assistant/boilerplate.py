@@ -25,10 +25,15 @@ _DATE_LINE = re.compile(r"^[-–•*\s]*\d{1,2} [A-Z][a-z]{2} \d{4}$|^[-–•*]
 LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
 
 
+def is_markup_or_byline(line: str) -> bool:
+    """A byline, copyright line, tag list, date line, rule or other markup: what is neither content nor a heading."""
+    t = line.strip()
+    return bool(_BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t) or is_separator(t))
+
+
 def is_boilerplate(span: Span) -> bool:
     """Headings, bylines, copyright lines, tag lists, markup and reader comments."""
-    t = span.text.strip()
-    if _BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t) or is_separator(t):
+    if is_markup_or_byline(span.text):
         return True
     if is_heading(span):
         return True
@@ -45,6 +50,8 @@ def is_heading(span: Span) -> bool:
     words = re.findall(r"[A-Za-z][\w'’-]*", t)
     if not words or len(words) > 14:
         return False
+    if states_something(t):
+        return False
     if not t.endswith((".", "!", "?", ":")) and len(words) <= 14:
         return True
     # Title case: names make running text capital-heavy too, so count every
@@ -53,9 +60,27 @@ def is_heading(span: Span) -> bool:
     return len(words) >= 2 and lower / len(words) <= 0.25
 
 
-def paragraph(span: Span) -> str:
-    """The line of the chunk that holds ``span`` (a paragraph, in most text files)."""
-    return line_of(span)
+# "Attendees: Priya Raman (chair), Tomasz Nowak": a field line, a label and what it says.
+_FIELD = re.compile(r"^[A-Z][\w ]{0,30}: (?P<value>\S.*)$")
+MIN_ITEM_WORDS = 3  # "- Home", "- About us" are a menu; "- Priya: book the venue in Lisbon" says something
+
+
+def states_something(line: str) -> bool:
+    """A list item or a field line that says something, with or without a full stop.
+
+    Meeting notes, changelogs and action lists drop the full stop ("- Tomasz:
+    draft the incident review template (due 21 October)"); such a line is
+    content, not a heading. A menu item ("- About Us") or a title-case label
+    ("Chapter 3: The Road Ahead") still is one.
+    """
+    item = LIST_ITEM.match(line)
+    field = None if item else _FIELD.match(line)
+    if not (item or field):
+        return False
+    body = line[item.end() - 1 :] if item else field.group("value")
+    said = re.findall(r"[A-Za-z][\w'’-]*", body)
+    plain = any(w[0].islower() for w in said) or bool(re.search(r"[\d,]", body))  # not a title-case label
+    return plain and len(said) >= (MIN_ITEM_WORDS if item else 2)
 
 
 def line_of(span: Span) -> str:
@@ -70,8 +95,11 @@ def display_text(span: Span) -> str:
     """A span as the answer shows it: hard-wrapped lines joined, list and step lines kept apart."""
     lines = span.text.split("\n")
     out = lines[0]
+    fenced = False  # code keeps its lines
     for ln in lines[1:]:
-        out += ("\n" + ln) if LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
+        fence = ln.lstrip().startswith(("```", "~~~"))
+        out += ("\n" + ln) if fenced or fence or LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
+        fenced ^= fence
     return out
 
 

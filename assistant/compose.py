@@ -127,14 +127,21 @@ def _cells_named(row: str, asked: str) -> int:
     return sum(f" {k} " in asked for k in keys)
 
 
+# A lead this short ("A: Yes.", "No.") answers a yes/no question and stops
+# there: the sentence after it on its line says how or why.
+BARE_WORDS = 2
+_ANSWER_LABEL = re.compile(r"^\s*(a|answer)\s*[:.]\s*", re.I)
+
+
 def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A lead that announces parts brings the sentences right after it that lean on it.
+    """A lead that announces parts, or a bare "Yes.", brings the sentences right after it that lean on it.
 
     "Rumors suggest a two-phase plan. The first phase ... The second phase
     ...": quoting the lead alone names the plan and drops its content.
     """
     lead = chosen[0]
-    if not _ANNOUNCES.search(lead.span.text):
+    bare = len(_ANSWER_LABEL.sub("", lead.span.text).split()) <= BARE_WORDS
+    if not (_ANNOUNCES.search(lead.span.text) or bare):
         return chosen
     taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
     after = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
@@ -142,9 +149,10 @@ def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[S
                    key=lambda o: o.span.start_char)
     out = [lead]
     for nxt in after[:MAX_LEANING]:
-        if (nxt.span.chunk.source, nxt.span.start_char) in taken or not _LEANS.match(nxt.span.text):
+        if (nxt.span.chunk.source, nxt.span.start_char) in taken or not (bare or _LEANS.match(nxt.span.text)):
             break
         out.append(nxt)
+        bare = False  # "A: Yes." brings the one sentence that says how
     return out + chosen[1:]
 
 
@@ -250,10 +258,16 @@ def _with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
         key=lambda sp: sp.start_char,
     )
     last = s.span
+    fenced = False  # inside a fenced code block ("Install it with:" then the command): every line belongs
     for sp in follow[:MAX_LIST_LINES]:
-        if sp.start_line > last.end_line + 2 or (is_heading(sp) and not LIST_ITEM.match(line_of(sp))):
+        fence = sp.text.lstrip().startswith(("```", "~~~"))
+        if sp.start_line > last.end_line + 2 or (
+                not fenced and not fence and is_heading(sp) and not LIST_ITEM.match(line_of(sp))):
             break
+        fenced ^= fence
         last = sp
+        if fence and not fenced:  # the block has closed: the command is the answer's end
+            break
     if last is s.span:
         return s
     a = s.span.start_char - c.start_char

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from .chunking import chunk_lines
+from .scope import with_headings
 from .errors import CorpusMissingError, EmptyCorpusError
 from .loaders import READER_VERSION, SkipFile, discover, file_hash, load
 from .locators import attach
@@ -170,7 +171,7 @@ def _one_file(path: Path, source: str, entry: dict | None, settings: Settings, w
         return FileResult(source, "skipped", reason=_kept(str(e), entry))
     digest = loaded.file_hash  # the file may have changed since it was hashed
     chunks = chunk_lines(loaded.lines, source, digest, settings.chunk_tokens, settings.chunk_overlap, loaded.breaks)
-    chunks = attach(chunks, loaded.locs)
+    chunks = with_headings(attach(chunks, loaded.locs), loaded.lines)
     if not chunks:
         return FileResult(source, "skipped", reason=_kept("no text content", entry))
     # Everything stored for this file that the new chunks do not overwrite is

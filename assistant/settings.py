@@ -48,7 +48,7 @@ class Settings:
     candidates: int = _f(30, "Candidates fetched from each retriever (dense and BM25) before fusion.")
     dense_weight: float = _f(1.0, "Weight of the dense ranking in reciprocal rank fusion.")
     bm25_weight: float = _f(1.0, "Weight of the BM25 ranking in reciprocal rank fusion.")
-    refusal_threshold: float = _f(0.3, "Extractive backend only: the minimum probability (0..1) that the retrieved passages answer the question (assistant/gate.py's fitted model); below it the assistant refuses, and 0 never refuses. 0.3 is the cut-off with the best refusal recall minus false-refusal rate averaged over held-out folds (one corpus family left out of the fit at a time) on our own calibration sets of five styles (evals/calibration/weights.json), not tuned on the gold set.")
+    refusal_threshold: float = _f(0.25, "Extractive backend only: the minimum probability (0..1) that the retrieved passages answer the question (assistant/gate.py's fitted model); below it the assistant refuses, and 0 never refuses. 0.25 is the cut-off with the best refusal recall minus false-refusal rate averaged over held-out folds (one corpus family left out of the fit at a time) on our own calibration sets of five styles (evals/calibration/weights.json), not tuned on the gold set.")
     # Models.
     embed_backend: str = _f("local", "Embeddings: `local` (sentence-transformers) or `openai` (OpenAI-compatible /embeddings).")
     embed_model: str = _f("", "sentence-transformers model path or name for `local`, model name for `openai`. Empty: the bundled all-MiniLM-L6-v2.")

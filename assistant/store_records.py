@@ -20,7 +20,7 @@ def to_metadata(chunk: Chunk, indexed_at: float) -> dict[str, Any]:
 
 def to_chunk(cid: str, doc: str, meta: dict) -> Chunk:
     """The chunk stored as record ``cid`` with document ``doc`` and metadata ``meta``."""
-    kw = {k: meta[k] for k in _CHUNK_FIELDS if k in meta}  # optional fields (locs) are left out when empty
+    kw = {k: meta[k] for k in _CHUNK_FIELDS if k in meta}  # optional fields (locs, heads) are left out when empty
     return Chunk(id=cid, text=doc, **kw)
 
 

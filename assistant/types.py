@@ -23,6 +23,10 @@ class Chunk:
     # a JSON list, one locator per line from start_line to end_line; a string
     # because Chroma metadata takes only scalars. Empty for plain text.
     locs: str = ""
+    # The headings in force where the chunk starts, as lines of the file, the
+    # document's title first ("" when it has none): a chunk that starts inside
+    # a section still knows which (assistant/scope.py). Empty for older indexes.
+    heads: str = ""
 
     def metadata(self) -> dict:
         """Flat metadata for the vector store (Chroma takes only scalars)."""
@@ -31,6 +35,8 @@ class Chunk:
         d.pop("text")
         if not d["locs"]:
             d.pop("locs")  # plain text: the lines are the locator
+        if not d["heads"]:
+            d.pop("heads")
         return d
 
 

@@ -36,8 +36,9 @@ SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 # How files are read into lines. An index built by an older reader is read
 # again once (ingest compares it with what the index records), since an
 # unchanged file would otherwise keep its old text. 2: Markdown and HTML
-# table rows name their columns.
-READER_VERSION = 2
+# table rows name their columns. 3: chunks record the headings in force where
+# they start (assistant/scope.py).
+READER_VERSION = 3
 
 __all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
            "read_capped", "source_name", "split_lines"]

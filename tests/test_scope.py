@@ -1,0 +1,148 @@
+"""A team's working documents: bullets without full stops, field lines, headings that scope items, transcripts, code blocks."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.boilerplate import display_text, is_boilerplate, is_heading
+from assistant.chunking import chunk_lines
+from assistant.loaders.text import split_lines
+from assistant.scope import scope_lines, with_headings
+from assistant.spans import sentence_spans
+
+NOTES_MD = """# Platform team weekly sync — 14 October 2025
+
+Attendees: Priya Raman (chair), Tomasz Nowak, Aiko Sato, Daniel Okafor
+
+## Decisions
+- The Q4 infrastructure budget was approved at $42,000.
+- Aiko owns the on-call rotation rewrite.
+
+## Action items
+- Tomasz: draft the incident review template (due 21 October)
+- Priya: book the offsite venue in Lisbon
+
+## Links
+- Home
+- About Us
+"""
+
+CHANGELOG_MD = """# Changelog
+
+## 2.4.0 — 2025-09-02
+### Added
+- Export to Parquet from the `dump` command.
+
+## 2.3.1 — 2025-07-15
+### Fixed
+- A crash on empty CSV files.
+
+## 2.3.0 — 2025-06-01
+### Changed
+- The minimum supported Python version is now 3.10.
+### Removed
+- The deprecated `legacy-auth` plugin.
+"""
+
+INTERVIEW_TXT = """Transcript: customer interview, Harbour Logistics, 3 March 2025
+
+INTERVIEWER: How many depots do you run today?
+MARIA LOPES: We run eleven depots, mostly along the northern coast.
+INTERVIEWER: What tool do you use for route planning?
+MARIA LOPES: We moved to RouteWise two years ago.
+"""
+
+README_MD = """# quickgrid
+
+quickgrid renders large tables in the terminal.
+
+## Installation
+
+Install it from PyPI:
+
+```
+pip install quickgrid
+```
+
+quickgrid needs Python 3.10 or newer.
+
+## Usage
+
+Run `quickgrid data.csv` to view a file. Press `q` to quit and `/` to search.
+"""
+
+
+def _spans(text: str, source: str = "doc.md", tokens: int = 400):
+    lines = split_lines(text)
+    chunks = with_headings(chunk_lines(lines, source, "h" * 16, tokens, 0), lines)
+    return {sp.text: sp for c in chunks for sp in sentence_spans(c)}
+
+
+def test_bullets_and_field_lines_that_say_something_are_not_headings():
+    spans = _spans(NOTES_MD)
+    for said in ("- Tomasz: draft the incident review template (due 21 October)", "- Priya: book the offsite venue in Lisbon",
+                 "Attendees: Priya Raman (chair), Tomasz Nowak, Aiko Sato, Daniel Okafor"):
+        assert not is_heading(spans[said]) and not is_boilerplate(spans[said]), said
+    for menu in ("- Home", "- About Us", "## Decisions", "# Platform team weekly sync — 14 October 2025"):
+        assert is_boilerplate(spans[menu]), menu
+
+
+def test_a_changelog_item_is_scoped_by_its_section_and_version():
+    spans = _spans(CHANGELOG_MD)
+    assert scope_lines(spans["- The deprecated `legacy-auth` plugin."]) == ["Removed", "2.3.0 — 2025-06-01", "Changelog"]
+    assert scope_lines(spans["- A crash on empty CSV files."]) == ["Fixed", "2.3.1 — 2025-07-15", "Changelog"]
+
+
+def test_a_chunk_that_starts_inside_a_section_still_knows_its_headings():
+    spans = _spans(CHANGELOG_MD, tokens=20)  # many small chunks: most start below their headings
+    item = spans["- The deprecated `legacy-auth` plugin."]
+    assert item.chunk.start_line > 11  # the version heading is in an earlier chunk
+    assert scope_lines(item)[1:] == ["2.3.0 — 2025-06-01", "Changelog"]
+
+
+def test_a_transcript_answer_is_scoped_by_the_question_before_it_and_the_title():
+    spans = _spans(INTERVIEW_TXT, "interview.txt")
+    scope = scope_lines(spans["MARIA LOPES: We moved to RouteWise two years ago."])
+    assert scope == ["INTERVIEWER: What tool do you use for route planning?",
+                     "Transcript: customer interview, Harbour Logistics, 3 March 2025"]
+
+
+def test_code_is_no_heading_for_what_follows():
+    spans = _spans(README_MD)
+    assert scope_lines(spans["quickgrid needs Python 3.10 or newer."]) == ["Installation", "quickgrid"]
+
+
+def test_a_code_block_keeps_its_lines_in_the_answer():
+    from dataclasses import replace
+
+    span = _spans(README_MD)["Install it from PyPI:"]
+    block = replace(span, text="Install it from PyPI:\n\n```\npip install quickgrid\n```")
+    assert display_text(block) == "Install it from PyPI:\n\n```\npip install quickgrid\n```"
+
+
+@pytest.mark.slow
+def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(make_workspace):
+    """Real files, real index and model. Before scopes, every one of these was refused or answered from the wrong line."""
+    ws = make_workspace("persistent", "scope")
+    for f in ws.corpus.iterdir():
+        f.unlink()
+    for name, text in (("meeting-notes.md", NOTES_MD), ("CHANGELOG.md", CHANGELOG_MD), ("interview.txt", INTERVIEW_TXT),
+                       ("README.md", README_MD)):
+        (ws.corpus / name).write_text(text, encoding="utf-8")
+    assert ws.cli("ingest").returncode == 0
+    cases = [
+        ("Where is the offsite?", "Lisbon", "meeting-notes.md", 11),
+        ("Who chaired the platform team sync?", "Priya Raman (chair)", "meeting-notes.md", 3),
+        ("What was removed in 2.3.0?", "legacy-auth", "CHANGELOG.md", 15),
+        ("How many depots does Harbour Logistics run?", "eleven depots", "interview.txt", 4),
+        ("How do I install quickgrid?", "pip install quickgrid", "README.md", 7),
+        ("How do I quit quickgrid?", "Press `q` to quit", "README.md", 17),
+    ]
+    for question, fact, source, line in cases:
+        r = ws.cli("ask", question, "--json")
+        assert r.returncode == 0, r.stderr
+        ans = json.loads(r.stdout)
+        assert not ans["refused"] and fact in ans["answer"], (question, ans["answer"])
+        cite = ans["citations"][0]
+        assert (cite["source"], cite["start_line"]) == (source, line), (question, ans["citations"])

@@ -20,7 +20,7 @@ from .retrieve import HybridRetriever
 from .settings import Settings
 from .spans import Span
 from .gate import extractive_gate, nothing_found
-from .boilerplate import display_text
+from .scope import quoted
 from .compose import closest_passages, compose
 from .support import ScoredSpan, score_spans
 from .chunking import split_sentences
@@ -142,7 +142,7 @@ class AnswerEngine:
             return
         parts = []
         for i, s in enumerate(chosen, start=1):
-            parts.append(f"{display_text(s.span)} [{i}]")
+            parts.append(f"{quoted(ans.standalone_question, s.span)} [{i}]")
             ans.citations.append(_citation(i, s.span, passages[s.passage], s))
         ans.text = " ".join(parts)
         for p in parts:  # stream sentence by sentence, like a model would

@@ -162,6 +162,8 @@ def has_items(text: str) -> bool:
 
 
 _IDENT = re.compile(r"\b[A-Za-z]\w*(?:[_.]\w+)+\b")  # code names: load_dotenv, encodings.idna
+# Version numbers: "2.4.0", "v3.1", "version 3.10" (a bare "3.5" is a figure, not a name).
+_VERSION = re.compile(r"\bv\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+\b|(?<=\b(?:version|release) )\d+(?:\.\d+)+\b", re.I)
 
 
 # "..., according to the article about its premium strategy": which document to look in, not what is asked.
@@ -182,7 +184,7 @@ def fold(text: str) -> str:
 
 def focus_entities(question: str) -> set[str]:
     """Names, model codes and identifiers the question is about ("BYD", "SU7", "load_dotenv"), folded (:func:`fold`)."""
-    out = {m.group(0).lower() for m in _CODE.finditer(question)} | {m.group(0).lower() for m in _IDENT.finditer(question)}
+    out = {m.group(0).lower() for pat in (_CODE, _IDENT, _VERSION) for m in pat.finditer(question)}
     for m in re.finditer(r"(?<![\w-])[A-Z][\w-]*[A-Za-z0-9]", question):  # a capital inside a word ("kWh") starts no name
         if m.start() == 0 or question[: m.start()].rstrip()[-1:] in (".", "?", "!", ":", "\"", "“"):
             continue  # capitalised by position only
@@ -198,6 +200,11 @@ def focus_entities(question: str) -> set[str]:
 _COMMON_ACRONYMS = frozenset("ceo ceos cfo cto coo vp ev evs suv suvs ai api apis pdf faq url csv ipo gdp hq tv pc os ui ux".split())
 
 
+def versions_named(question: str) -> set[str]:
+    """The version numbers a question names ("2.4.0", "v3.1"), lower-cased."""
+    return {m.group(0).lower() for m in _VERSION.finditer(question)}
+
+
 def without_focus(question: str) -> str:
     """The question with the names it is about taken out: what it asks, not whom about.
 
@@ -210,7 +217,7 @@ def without_focus(question: str) -> str:
         return question
     def drop(m: re.Match) -> str:
         return "" if fold(re.sub(r"['’]s$", "", m.group(0)).lower()) in focus else m.group(0)
-    return re.sub(r"\s+", " ", re.sub(r"[\w'’-]+", drop, question)).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[\w'’-]+(?:\.\w+)*", drop, question)).strip()
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 from .boilerplate import LIST_ITEM, is_boilerplate, is_heading, is_question_shaped, line_of
 from .locators import chunk_locator, locate
-from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, fold, has_items
+from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
-from .spans import is_table_row
+from .named import rows_the_question_names, versions_first
 from .support import ScoredSpan
 from .text import terms
 from .types import Citation, Passage
@@ -68,7 +68,7 @@ def candidates(scored: list[ScoredSpan]) -> list[ScoredSpan]:
 
 def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan] | None = None) -> list[ScoredSpan]:
     """The sentences of the answer, lead first; a lead ending in ':' carries its list."""
-    pool = candidates(scored)
+    pool = versions_first(question, candidates(scored))
     if not pool:
         return []
     lead = pool[0]
@@ -82,49 +82,13 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
         chosen += _for_parts(parts, chosen, pool[1:EXTRA_RANK])
     if asks_for_list(question) or spans_documents(question):
         chosen += _extras(question, chosen, pool[1:EXTRA_RANK])
-    chosen = _rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
+    chosen = rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = _with_continuations(chosen, ordered)
     chosen = _with_leaning(chosen, ordered)
     chosen = _with_antecedent(question, chosen, ordered)
     return [_with_list(s, ordered) for s in chosen]
-
-
-def _rows_the_question_names(question: str, chosen: list[ScoredSpan], top: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A chosen table row gives way to a row of the same file, among the top sentences, whose cells the question names more of.
-
-    Rows of one table read alike ("Plan: Plus | Support: Email ...", "Plan:
-    Team | Support: Live chat ..."), so closeness barely tells them apart;
-    the row for "the Team plan" is the one with a cell "Team", whether the
-    question writes it with a capital or not. Only short cells and column
-    names count: a long statement in a cell is prose, which the ranker reads.
-    """
-    asked = " " + " ".join(re.findall(r"\w+", fold(question))) + " "
-    out: list[ScoredSpan] = []
-    for c in chosen:
-        if is_table_row(c.span.text):
-            rows = [s for s in top if s.span.chunk.source == c.span.chunk.source and is_table_row(s.span.text)
-                    and s not in chosen and s not in out]
-            best = max(rows, key=lambda s: _cells_named(s.span.text, asked), default=None)
-            if best is not None and _cells_named(best.span.text, asked) > _cells_named(c.span.text, asked):
-                c = best
-        out.append(c)
-    return out
-
-
-MAX_KEY_WORDS = 3  # a cell or column name this short is a key ("Team", "Version history"), not prose
-
-
-def _cells_named(row: str, asked: str) -> int:
-    """How many of a row's short cells and column names the question says (``asked``: folded words, space-padded)."""
-    keys = set()
-    for cell in row.split(" | "):
-        for part in cell.split(": ", 1):
-            words = re.findall(r"\w+", fold(part))
-            if 0 < len(words) <= MAX_KEY_WORDS:
-                keys.add(" ".join(words))
-    return sum(f" {k} " in asked for k in keys)
 
 
 # A lead this short ("A: Yes.", "No.") answers a yes/no question and stops

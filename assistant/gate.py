@@ -35,8 +35,8 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # score. An unconstrained fit gave "a typed answer was found" and "question
 # words in the top passages" negative weights, and refused plain answerable
 # questions ("How many square meters does the first phase ... cover?").
-GATE_WEIGHTS = (1.375, 2.014, 0.998, 0.445, 0.0, -0.351, -0.211, 0.0, 2.105, 1.852, -0.985, 1.236, 2.216, -0.822)
-GATE_BIAS = -5.9
+GATE_WEIGHTS = (1.277, 2.315, 1.049, 0.358, 0.0, -0.379, 0.0, 0.0, 2.078, 2.0, -0.86, 1.154, 1.979, -0.966)
+GATE_BIAS = -5.815
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 

@@ -16,40 +16,95 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .boilerplate import is_markup_or_byline, line_of, states_something
+from .answer_types import DATE, candidates, expected_type
+from .boilerplate import LIST_ITEM, display_text, is_markup_or_byline, line_of, states_something
 from .loaders import split_lines
 from .spans import Span, is_table_row
+from .text import terms
 from .types import Chunk
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.*?)[\s#]*$")
+_WIKI_HEADING = re.compile(r"^(={2,6})\s*(?P<text>[^=].*?)\s*\1\s*$")  # "== Geography ==" (a wiki text dump)
 _ITEM = re.compile(r"^\s*([-*•+]|\d+[.)])\s")
+# A sentence of at most this many words, on a line of at most twice that, is
+# also read under its scope (support.py) and may be shown with its headings:
+# the median sentence of our calibration corpora runs about 20 words, and
+# list items, field lines and transcript turns fall well under it. A short
+# sentence inside a long paragraph has its paragraph around it already.
+SCOPED_MAX_WORDS = 12
+
+
+def reads_alone(span: Span) -> bool:
+    """A short sentence that says little without its scope: a list item, a field line, a transcript turn, an FAQ answer."""
+    if len(span.text.split()) > SCOPED_MAX_WORDS:
+        return False
+    return len(line_of(span).split()) <= 2 * SCOPED_MAX_WORDS or _scope(span)[0] is not None
 MAX_HEADING_WORDS = 14  # the longest unmarked line read as a heading (boilerplate.is_heading's bound)
 _PLAIN = 7  # the level of an unmarked heading line: below every markdown level (1..6)
 
 
 def scope_lines(span: Span, with_title: bool = True) -> list[str]:
     """The lines that scope ``span``: the question it answers, its headings (nearest first), the document's title."""
+    asked, headings, title = _scope(span)
+    out = ([asked] if asked else []) + headings
+    if with_title and title and title not in out:
+        out.append(title)
+    return out
+
+
+def section_label(question: str, span: Span) -> str | None:
+    """The headings to show before a short quoted line, when they hold what the question asks and the line lacks.
+
+    "Which release fixed the crash on empty CSV files?" quotes "- A crash on
+    empty CSV files."; the release is only in the headings above it, so the
+    answer reads "2.3.1 — 2025-07-15 › Fixed: A crash on empty CSV files.".
+    A heading that adds nothing the question asks for is left out.
+    """
+    if not reads_alone(span):
+        return None
+    _, headings, _ = _scope(span)
+    if not headings:
+        return None
+    said = set(terms(span.text))
+    wanted = set(terms(question)) - said
+    qtype = expected_type(question)
+    typed = qtype == DATE and not candidates(span.text, qtype, question)  # a date heading: a changelog's release, a log's day
+    if any(wanted & set(terms(h)) or (typed and candidates(h, qtype, question)) for h in headings):
+        return " › ".join(reversed(headings))
+    return None
+
+
+def quoted(question: str, span: Span) -> str:
+    """A span as the answer quotes it: its display text, after its headings when they hold what was asked."""
+    label = section_label(question, span)
+    text = display_text(span)
+    if not label:
+        return text
+    item = LIST_ITEM.match(text)
+    return f"{label}: {text[item.end() - 1:] if item else text}"
+
+
+def _scope(span: Span) -> tuple[str | None, list[str], str]:
+    """The question line before ``span`` (or None), its headings nearest first, and the document's title ("" if none)."""
     c = span.chunk
     lines = split_lines(c.text)
     at = span.start_line - c.start_line
     if not 0 <= at < len(lines):
-        return []
-    out: list[str] = []
+        return None, [], ""
     before = next((k for k in range(at - 1, -1, -1) if lines[k].strip()), None)
-    if before is not None and lines[before].rstrip().endswith("?"):
-        out.append(lines[before].strip())  # the question this line answers (a transcript, an FAQ)
+    asked = lines[before].strip() if before is not None and lines[before].rstrip().endswith("?") else None
     title, heads = _split_heads(c.heads)
     if c.start_line == 1 and at > 0 and _title_like(lines[0]):
         title = lines[0]
     above = heads + lines[:at]
     level = _PLAIN + 1
+    headings: list[str] = []
     for k, depth in reversed(_headings(above)):  # nearest first: one heading of each shallower level
         if depth < level:
-            out.append(_heading_text(above[k]))
+            headings.append(_heading_text(above[k]))
             level = depth
-    if with_title and title and _heading_text(title) not in out:
-        out.append(_heading_text(title))
-    return out
+    title = _heading_text(title) if title else ""
+    return asked, [h for h in headings if h != title], title  # the title is the whole document's scope, not a section's
 
 
 def paragraph(span: Span) -> str:
@@ -89,7 +144,7 @@ def _headings(lines: list[str]) -> list[tuple[int, int]]:
 
 def heading_level(line: str) -> int:
     """1..6 for a markdown heading, 7 for an unmarked heading line, 0 for any other line."""
-    m = _MD_HEADING.match(line)
+    m = _MD_HEADING.match(line) or _WIKI_HEADING.match(line)
     if m:
         return len(m.group(1))
     return _PLAIN if _unmarked_heading(line) else 0
@@ -103,7 +158,7 @@ def _split_heads(heads: str) -> tuple[str, list[str]]:
 
 
 def _heading_text(line: str) -> str:
-    m = _MD_HEADING.match(line)
+    m = _MD_HEADING.match(line) or _WIKI_HEADING.match(line)
     return (m.group("text") if m else line).strip()
 
 

@@ -8,7 +8,7 @@ import pytest
 from assistant.boilerplate import display_text, is_boilerplate, is_heading
 from assistant.chunking import chunk_lines
 from assistant.loaders.text import split_lines
-from assistant.scope import scope_lines, with_headings
+from assistant.scope import quoted, scope_lines, with_headings
 from assistant.spans import sentence_spans
 
 NOTES_MD = """# Platform team weekly sync — 14 October 2025
@@ -94,6 +94,36 @@ def test_a_changelog_item_is_scoped_by_its_section_and_version():
     assert scope_lines(spans["- A crash on empty CSV files."]) == ["Fixed", "2.3.1 — 2025-07-15", "Changelog"]
 
 
+def test_a_short_line_is_quoted_after_its_headings_only_when_they_hold_what_was_asked():
+    spans = _spans(CHANGELOG_MD)
+    crash = spans["- A crash on empty CSV files."]
+    assert quoted("Which version fixed the crash on empty CSV files?", crash) == \
+        "2.3.1 — 2025-07-15 › Fixed: A crash on empty CSV files."
+    assert quoted("When was Parquet export added?", spans["- Export to Parquet from the `dump` command."]) == \
+        "2.4.0 — 2025-09-02 › Added: Export to Parquet from the `dump` command."  # the date is in the heading
+    assert quoted("Is there a crash on empty CSV files?", crash) == "- A crash on empty CSV files."  # nothing asked is up there
+    notes = _spans(NOTES_MD)
+    offsite = notes["- Priya: book the offsite venue in Lisbon"]
+    assert quoted("Where is the offsite?", offsite) == "- Priya: book the offsite venue in Lisbon"
+
+
+def test_wiki_headings_scope_their_section_and_a_title_is_no_section():
+    text = "The Alps\n\nThe Alps are a mountain range in Europe.\n\n== Passes ==\n\nThe Brenner Pass is the lowest.\n"
+    spans = _spans(text, "alps.txt")
+    assert scope_lines(spans["The Brenner Pass is the lowest."]) == ["Passes", "The Alps"]
+    assert scope_lines(spans["The Alps are a mountain range in Europe."], with_title=False) == []
+
+
+def test_a_question_about_a_version_names_it_exactly():
+    from assistant.answer_types import focus_entities, versions_named, without_focus
+
+    assert versions_named("When was version 2.4.0 released?") == {"2.4.0"}
+    assert versions_named("Does v3.1 support SSO?") == {"v3.1"}
+    assert versions_named("It costs 3.5 million") == set()  # a figure, not a version
+    assert "2.4.0" in focus_entities("What was removed in 2.4.0?")
+    assert without_focus("When was version 2.4.0 released?") == "When was version released?"
+
+
 def test_a_chunk_that_starts_inside_a_section_still_knows_its_headings():
     spans = _spans(CHANGELOG_MD, tokens=20)  # many small chunks: most start below their headings
     item = spans["- The deprecated `legacy-auth` plugin."]
@@ -135,6 +165,9 @@ def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(ma
         ("Where is the offsite?", "Lisbon", "meeting-notes.md", 11),
         ("Who chaired the platform team sync?", "Priya Raman (chair)", "meeting-notes.md", 3),
         ("What was removed in 2.3.0?", "legacy-auth", "CHANGELOG.md", 15),
+        ("Which version fixed the crash on empty CSV files?", "2.3.1", "CHANGELOG.md", 9),
+        ("When was version 2.4.0 released?", "2025-09-02", "CHANGELOG.md", 5),  # not 2.3.0's "Python version" line
+        ("When was Parquet export added?", "2025-09-02", "CHANGELOG.md", 5),
         ("How many depots does Harbour Logistics run?", "eleven depots", "interview.txt", 4),
         ("How do I install quickgrid?", "pip install quickgrid", "README.md", 7),
         ("How do I quit quickgrid?", "Press `q` to quit", "README.md", 17),

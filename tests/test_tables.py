@@ -141,10 +141,10 @@ def test_questions_about_a_table_are_answered_from_its_row(make_workspace):
 
 
 def test_a_row_is_named_by_its_short_cells_not_by_prose_in_a_cell():
-    from assistant.compose import _cells_named
+    from assistant.named import cells_named
 
     asked = " how fast does support answer on the team plan "
-    assert _cells_named("Plan: Team | Support: Live chat | Response time: 8 business hours", asked) == 3
-    assert _cells_named("Plan: Plus | Support: Email | Response time: 2 business days", asked) == 2
+    assert cells_named("Plan: Team | Support: Live chat | Response time: 8 business hours", asked) == 3
+    assert cells_named("Plan: Plus | Support: Email | Response time: 2 business days", asked) == 2
     prose = "Statement: In 2023 the company unveiled its first car at an event. | Topic: Xiaomi EV"
-    assert _cells_named(prose, " why is the company s second car a good fit for its first push abroad ") == 0
+    assert cells_named(prose, " why is the company s second car a good fit for its first push abroad ") == 0

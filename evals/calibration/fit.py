@@ -12,11 +12,11 @@ embedder.
 Every family weighs the same in the fits, however many questions it has.
 The held-out figures leave one family out at a time (fit on the other four,
 report on it), and the refusal cut-off is the one with the best held-out
-refusal recall minus false-refusal rate, averaged over the folds. A sixth
-family (the employee handbook) is never fitted on: it is reported with the
-weights and cut-off the fit ships (``unseen_family``). Writes features.jsonl
-and unseen_features.jsonl (the data) and weights.json (weights, threshold,
-figures). ``--no-fit`` only reports the weights now in
+refusal recall minus false-refusal rate, averaged over the folds. Two more
+families (the employee handbook, a team's workspace) are never fitted on:
+they are reported with the weights and cut-off the fit ships
+(``unseen_family``). Writes features.jsonl and unseen_features.jsonl (the
+data) and weights.json (weights, threshold, figures). ``--no-fit`` only reports the weights now in
 assistant/support.py and gate.py. Never run on evals/gold or mini_squad_v2:
 those are the sets we report on.
 """

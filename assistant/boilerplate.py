@@ -105,4 +105,9 @@ def display_text(span: Span) -> str:
 
 def is_question_shaped(span: Span) -> bool:
     """A line that asks rather than answers (an FAQ heading restating the question)."""
-    return span.text.rstrip().endswith("?")
+    return asks(span.text)
+
+
+def asks(line: str) -> bool:
+    """A line that ends in a question mark, emphasis aside ("**Q: Can I pay by invoice?**")."""
+    return line.strip().rstrip("*_ ").endswith("?")

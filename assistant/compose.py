@@ -16,6 +16,7 @@ from .locators import chunk_locator, locate
 from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
 from .named import rows_the_question_names, versions_first
+from .scope import question_line
 from .support import ScoredSpan
 from .text import terms
 from .types import Citation, Passage
@@ -86,7 +87,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = _with_continuations(chosen, ordered)
-    chosen = _with_leaning(chosen, ordered)
+    chosen = _with_leaning(_answer_starts_the_line(question, chosen, ordered), ordered)
     chosen = _with_antecedent(question, chosen, ordered)
     return [_with_list(s, ordered) for s in chosen]
 
@@ -118,6 +119,27 @@ def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[S
         out.append(nxt)
         bare = False  # "A: Yes." brings the one sentence that says how
     return out + chosen[1:]
+
+
+# When the question a line answers (an FAQ's "Q: ...?", an interviewer's
+# turn) is the one asked, the answer starts at that line's first sentence:
+# "A: Email privacy@... from the address on the account." before "Deletion
+# completes within 30 days.", however close the second reads to "delete".
+ASKED_SHARE = 0.5  # the document's question says at least half the asked question's words
+
+
+def _answer_starts_the_line(question: str, chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
+    """A lead inside the answer to a question line that asks what was asked gives way to that answer's first sentence."""
+    lead = chosen[0]
+    asked = question_line(lead.span)
+    words = set(terms(question))
+    if not asked or not words or len(words & set(terms(asked))) / len(words) < ASKED_SHARE:
+        return chosen
+    first = min((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
+                 and o.span.start_line == lead.span.start_line), key=lambda o: o.span.start_char, default=lead)
+    if first is lead or is_boilerplate(first.span):
+        return chosen
+    return [first] + [c for c in chosen[1:] if c is not first]
 
 
 _PRONOUN = re.compile(r"^(he|she|they|his|her|their|him|them)\b", re.I)

@@ -35,8 +35,8 @@ GATE_FEATURES = ("best_similarity", "lead_similarity", "lead_coverage", "top3_co
 # score. An unconstrained fit gave "a typed answer was found" and "question
 # words in the top passages" negative weights, and refused plain answerable
 # questions ("How many square meters does the first phase ... cover?").
-GATE_WEIGHTS = (1.277, 2.315, 1.049, 0.358, 0.0, -0.379, 0.0, 0.0, 2.078, 2.0, -0.86, 1.154, 1.979, -0.966)
-GATE_BIAS = -5.815
+GATE_WEIGHTS = (1.219, 2.287, 1.15, 0.191, 0.0, -0.395, 0.0, 0.0, 2.066, 2.022, -0.887, 1.087, 2.07, -0.861)
+GATE_BIAS = -5.726
 TYPED_COVERAGE = 0.5  # an answer of the asked type counts when its paragraph holds half the question's property words
 
 

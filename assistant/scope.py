@@ -17,7 +17,7 @@ import re
 from dataclasses import replace
 
 from .answer_types import DATE, candidates, expected_type
-from .boilerplate import LIST_ITEM, display_text, is_markup_or_byline, line_of, states_something
+from .boilerplate import LIST_ITEM, asks, display_text, is_markup_or_byline, line_of, states_something
 from .loaders import split_lines
 from .spans import Span, is_table_row
 from .text import terms
@@ -63,6 +63,7 @@ def section_label(question: str, span: Span) -> str | None:
     if not reads_alone(span):
         return None
     _, headings, _ = _scope(span)
+    headings = [h for h in headings if not asks(h)]  # "How do I ...?" is the question, not a section to name
     if not headings:
         return None
     said = set(terms(span.text))
@@ -72,6 +73,11 @@ def section_label(question: str, span: Span) -> str | None:
     if any(wanted & set(terms(h)) or (typed and candidates(h, qtype, question)) for h in headings):
         return " › ".join(reversed(headings))
     return None
+
+
+def question_line(span: Span) -> str | None:
+    """The question-shaped line right before ``span``'s line, which it answers (an FAQ, a transcript), or None."""
+    return _scope(span)[0]
 
 
 def quoted(question: str, span: Span) -> str:
@@ -92,7 +98,7 @@ def _scope(span: Span) -> tuple[str | None, list[str], str]:
     if not 0 <= at < len(lines):
         return None, [], ""
     before = next((k for k in range(at - 1, -1, -1) if lines[k].strip()), None)
-    asked = lines[before].strip() if before is not None and lines[before].rstrip().endswith("?") else None
+    asked = lines[before].strip() if before is not None and asks(lines[before]) else None
     title, heads = _split_heads(c.heads)
     if c.start_line == 1 and at > 0 and _title_like(lines[0]):
         title = lines[0]
@@ -175,5 +181,5 @@ def _unmarked_heading(line: str) -> bool:
 def _short_line(line: str) -> bool:
     t = line.strip()
     words = t.split()
-    return (0 < len(words) <= MAX_HEADING_WORDS and not t.endswith((".", "!", "?", ";", ",", ":"))
+    return (0 < len(words) <= MAX_HEADING_WORDS and not t.endswith((".", "!", "?", ";", ",", ":")) and not asks(t)
             and not _ITEM.match(t) and not is_table_row(t) and "|" not in t and not t.startswith(("```", "~~~")))

@@ -53,6 +53,15 @@ INTERVIEWER: What tool do you use for route planning?
 MARIA LOPES: We moved to RouteWise two years ago.
 """
 
+FAQ_MD = """# Frequently asked questions
+
+**Q: Can I change my billing date?**
+A: Yes. Go to Settings > Billing and pick any day between the 1st and the 28th.
+
+**Q: How do I delete my account?**
+A: Email privacy@example.org from the address on the account. Deletion completes within 30 days.
+"""
+
 README_MD = """# quickgrid
 
 quickgrid renders large tables in the terminal.
@@ -138,6 +147,16 @@ def test_a_transcript_answer_is_scoped_by_the_question_before_it_and_the_title()
                      "Transcript: customer interview, Harbour Logistics, 3 March 2025"]
 
 
+def test_an_faq_answer_is_scoped_by_its_emphasised_question():
+    from assistant.boilerplate import asks
+    from assistant.scope import question_line
+
+    assert asks("**Q: How do I delete my account?**") and not asks("## Removed")
+    spans = _spans(FAQ_MD, "faq.md")
+    assert question_line(spans["Deletion completes within 30 days."]) == "**Q: How do I delete my account?**"
+    assert is_boilerplate(spans["**Q: How do I delete my account?**"])  # the question is never the answer
+
+
 def test_code_is_no_heading_for_what_follows():
     spans = _spans(README_MD)
     assert scope_lines(spans["quickgrid needs Python 3.10 or newer."]) == ["Installation", "quickgrid"]
@@ -158,7 +177,7 @@ def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(ma
     for f in ws.corpus.iterdir():
         f.unlink()
     for name, text in (("meeting-notes.md", NOTES_MD), ("CHANGELOG.md", CHANGELOG_MD), ("interview.txt", INTERVIEW_TXT),
-                       ("README.md", README_MD)):
+                       ("README.md", README_MD), ("faq.md", FAQ_MD)):
         (ws.corpus / name).write_text(text, encoding="utf-8")
     assert ws.cli("ingest").returncode == 0
     cases = [
@@ -171,6 +190,9 @@ def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(ma
         ("How many depots does Harbour Logistics run?", "eleven depots", "interview.txt", 4),
         ("How do I install quickgrid?", "pip install quickgrid", "README.md", 7),
         ("How do I quit quickgrid?", "Press `q` to quit", "README.md", 17),
+        # The FAQ's answer starts its line, however close "Deletion completes" reads to "delete".
+        ("How do I delete my account?", "privacy@example.org", "faq.md", 7),
+        ("Can I change my billing date?", "Settings > Billing", "faq.md", 4),  # "A: Yes." brings the how
     ]
     for question, fact, source, line in cases:
         r = ws.cli("ask", question, "--json")

@@ -22,6 +22,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -299,6 +300,14 @@ class Workspace:
         return subprocess.run(
             self.cli_args(*args), cwd=self.root, env=env or self.env(), capture_output=True, text=True, timeout=timeout
         )
+
+    def answer(self, question: str, fact: str) -> dict:
+        """``assistant ask --json`` through the real CLI; checks that it answered and that the answer holds ``fact``."""
+        r = self.cli("ask", question, "--json")
+        assert r.returncode == 0, r.stderr
+        ans = json.loads(r.stdout)
+        assert not ans["refused"] and fact in ans["answer"], (question, ans["answer"])
+        return ans
 
     def write(self, name: str, text: str | bytes) -> Path:
         """Create or overwrite a corpus file."""

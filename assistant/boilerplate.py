@@ -97,7 +97,7 @@ def display_text(span: Span) -> str:
     out = lines[0]
     fenced = False  # code keeps its lines
     for ln in lines[1:]:
-        fence = ln.lstrip().startswith(("```", "~~~"))
+        fence = is_fence(ln)
         out += ("\n" + ln) if fenced or fence or LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
         fenced ^= fence
     return out
@@ -106,6 +106,11 @@ def display_text(span: Span) -> str:
 def is_question_shaped(span: Span) -> bool:
     """A line that asks rather than answers (an FAQ heading restating the question)."""
     return asks(span.text)
+
+
+def is_fence(line: str) -> bool:
+    """A line that opens or closes a fenced code block (```` ``` ```` or ``~~~``)."""
+    return line.lstrip().startswith(("```", "~~~"))
 
 
 def asks(line: str) -> bool:

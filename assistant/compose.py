@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .boilerplate import LIST_ITEM, is_boilerplate, is_heading, is_question_shaped, line_of
+from .boilerplate import LIST_ITEM, is_boilerplate, is_fence, is_heading, is_question_shaped, line_of
 from .locators import chunk_locator, locate
 from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
@@ -246,7 +246,7 @@ def _with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     last = s.span
     fenced = False  # inside a fenced code block ("Install it with:" then the command): every line belongs
     for sp in follow[:MAX_LIST_LINES]:
-        fence = sp.text.lstrip().startswith(("```", "~~~"))
+        fence = is_fence(sp.text)
         if sp.start_line > last.end_line + 2 or (
                 not fenced and not fence and is_heading(sp) and not LIST_ITEM.match(line_of(sp))):
             break

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from .answer_types import DATE, candidates, expected_type
-from .boilerplate import LIST_ITEM, asks, display_text, is_markup_or_byline, line_of, states_something
+from .boilerplate import LIST_ITEM, asks, display_text, is_fence, is_markup_or_byline, line_of, states_something
 from .loaders import split_lines
 from .spans import Span, is_table_row
 from .text import terms
@@ -46,7 +47,7 @@ _PLAIN = 7  # the level of an unmarked heading line: below every markdown level 
 def scope_lines(span: Span, with_title: bool = True) -> list[str]:
     """The lines that scope ``span``: the question it answers, its headings (nearest first), the document's title."""
     asked, headings, title = _scope(span)
-    out = ([asked] if asked else []) + headings
+    out = ([asked] if asked else []) + list(headings)
     if with_title and title and title not in out:
         out.append(title)
     return out
@@ -90,13 +91,16 @@ def quoted(question: str, span: Span) -> str:
     return f"{label}: {text[item.end() - 1:] if item else text}"
 
 
-def _scope(span: Span) -> tuple[str | None, list[str], str]:
+# Scoring, the gate and composition all ask for the same sentences' scope in
+# one answer: read each span's lines once (spans are frozen, hashable values).
+@lru_cache(maxsize=4096)
+def _scope(span: Span) -> tuple[str | None, tuple[str, ...], str]:
     """The question line before ``span`` (or None), its headings nearest first, and the document's title ("" if none)."""
     c = span.chunk
     lines = split_lines(c.text)
     at = span.start_line - c.start_line
     if not 0 <= at < len(lines):
-        return None, [], ""
+        return None, (), ""
     before = next((k for k in range(at - 1, -1, -1) if lines[k].strip()), None)
     asked = lines[before].strip() if before is not None and asks(lines[before]) else None
     title, heads = _split_heads(c.heads)
@@ -110,7 +114,7 @@ def _scope(span: Span) -> tuple[str | None, list[str], str]:
             headings.append(_heading_text(above[k]))
             level = depth
     title = _heading_text(title) if title else ""
-    return asked, [h for h in headings if h != title], title  # the title is the whole document's scope, not a section's
+    return asked, tuple(h for h in headings if h != title), title  # the title is the whole document's scope, not a section's
 
 
 def paragraph(span: Span) -> str:
@@ -139,7 +143,7 @@ def _headings(lines: list[str]) -> list[tuple[int, int]]:
     """(index, level) of each heading line, outside fenced code blocks."""
     out, fenced = [], False
     for k, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
+        if is_fence(line):
             fenced = not fenced
             continue
         depth = 0 if fenced else heading_level(line)
@@ -182,4 +186,4 @@ def _short_line(line: str) -> bool:
     t = line.strip()
     words = t.split()
     return (0 < len(words) <= MAX_HEADING_WORDS and not t.endswith((".", "!", "?", ";", ",", ":")) and not asks(t)
-            and not _ITEM.match(t) and not is_table_row(t) and "|" not in t and not t.startswith(("```", "~~~")))
+            and not _ITEM.match(t) and not is_table_row(t) and "|" not in t and not is_fence(t))

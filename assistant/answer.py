@@ -23,7 +23,7 @@ from .gate import extractive_gate, nothing_found
 from .scope import quoted
 from .compose import closest_passages, compose
 from .support import ScoredSpan, score_spans
-from .chunking import split_sentences
+from .sentences import split_sentences
 from .text import terms
 from .tokens import count_tokens
 from .types import Answer, Citation, Passage

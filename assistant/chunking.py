@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from .sentences import split_sentences
 from .tokens import count_tokens
 from .types import Chunk
 
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by spaces.
-_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+")
 _WORD = re.compile(r"\S+\s*")
 
 
@@ -32,17 +31,6 @@ def sha(text: str | bytes, n: int = 16) -> str:
     """Short hex SHA-1, used for deterministic ids and content hashes."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     return hashlib.sha1(data).hexdigest()[:n]
-
-
-def split_sentences(line: str) -> list[str]:
-    """Split one line into sentence pieces whose concatenation is the line."""
-    pieces, pos = [], 0
-    for m in _SENT_END.finditer(line):
-        pieces.append(line[pos : m.end()])
-        pos = m.end()
-    if pos < len(line):
-        pieces.append(line[pos:])
-    return pieces
 
 
 def _units(lines: Iterable[str], max_tokens: int) -> Iterator[_Unit]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from . import prompts
 from .answer_kind import missing_answer_type, roots
-from .chunking import split_sentences
+from .sentences import split_sentences
 from .citations import markers, strip_markers
 from .facts import Facts, facts, fold, months, name_found, negated, numbers, proper_names, quote_found
 from .guard import obeys_embedded_instruction

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .chunking import split_sentences
+from .sentences import split_sentences
 from .text import terms
 
 # Bare "rules" or "previous" would also catch "did the regulator ignore previous rules?"

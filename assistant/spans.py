@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chunking import split_sentences
+from .sentences import split_sentences
 from .loaders import split_lines
 from .types import Chunk
 
@@ -64,7 +64,7 @@ def sentence_spans(chunk: Chunk) -> list[Span]:
 # capitalised line is a headline ("Xiaomi accelerates its EV ambitions").
 # Wrapped prose fills most of an 72-80 column editor line.
 _WRAPPED = 60
-_BREAK = re.compile(r"^\s*([-*+•>#|=~^`]|\d+[.)]\s|\.\. |\$ |>>>)|^\s{4,}\S|^\s*$")
+_BREAK = re.compile(r"^\s*([-*+•>#|=~^]|```|\d+[.)]\s|\.\. |\$ |>>>)|^\s{4,}\S|^\s*$")
 
 
 def _wrapped_runs(lines: list[str]) -> list[list[str]]:

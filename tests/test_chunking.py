@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from assistant.chunking import chunk_lines, split_sentences
+from assistant.chunking import chunk_lines
+from assistant.sentences import split_sentences
 from assistant.tokens import count_tokens
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -37,8 +37,10 @@ SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 # again once (ingest compares it with what the index records), since an
 # unchanged file would otherwise keep its old text. 2: Markdown and HTML
 # table rows name their columns. 3: chunks record the headings in force where
-# they start (assistant/scope.py).
-READER_VERSION = 3
+# they start (assistant/scope.py). 4: sentences (and so chunk boundaries) no
+# longer end at "Mr." or "St.", and do end where scraped text glued two
+# together ("Southampton.Canadian"; assistant/sentences.py).
+READER_VERSION = 4
 
 __all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
            "read_capped", "source_name", "split_lines"]

@@ -16,8 +16,8 @@ refusal recall minus false-refusal rate, averaged over the folds. Two more
 families (the employee handbook, a team's workspace) are never fitted on:
 they are reported with the weights and cut-off the fit ships
 (``unseen_family``). Writes features.jsonl and unseen_features.jsonl (the
-data) and weights.json (weights, threshold, figures). ``--no-fit`` only reports the weights now in
-assistant/support.py and gate.py. Never run on evals/gold or mini_squad_v2:
+data) and weights.json (weights, threshold, figures). ``--no-fit`` reports the weights now in
+assistant/support.py and gate.py instead (weights.json then says so). Never run on evals/gold or mini_squad_v2:
 those are the sets we report on.
 """
 from __future__ import annotations
@@ -305,6 +305,7 @@ def main() -> None:
     if not args.no_fit:
         thr = cross_validated_threshold(folds)
     out = {
+        "weights": "shipped: assistant/support.py, gate.py and settings.py (--no-fit)" if args.no_fit else "fitted by this run",
         "rank_features": list(support.FEATURES), "rank_weights": [round(float(v), 3) for v in rw],
         "gate_features": list(gate.GATE_FEATURES), "gate_weights": [round(float(v), 3) for v in gw],
         "gate_bias": round(float(gb), 3), "refusal_threshold": round(thr, 3),
@@ -319,8 +320,7 @@ def main() -> None:
         "answer_has_all_facts": round(float(np.mean([r["all_facts"] for r in rows if r["answerable"]])), 3),
         "sentences_per_answer": round(float(np.mean([r["n_sentences"] for r in rows if r["answerable"]])), 2),
     }
-    if not args.no_fit:
-        (HERE / "weights.json").write_text(json.dumps(out, indent=1) + "\n")
+    (HERE / "weights.json").write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps(out, indent=1))
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .text import terms
-from .units import asked_unit, gives_figure_in, is_unit
+from .units import asked_unit, asks_money, gives_figure_in, is_unit, money_amounts
 
 DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 
@@ -101,6 +101,8 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
         unit = asked_unit(question)
         if unit and not gives_figure_in(sentence, unit):  # "how many kilometres": a figure in no unit or another is no answer
             return set()
+        if not unit and asks_money(question):  # "How much did they pay?": an amount of money, in any currency
+            return _fresh(set(money_amounts(sentence)), question)
         # A sentence-final "2024." is the year 2024, not a quantity: the number pattern takes the full stop along.
         found = {m.group(0).strip().rstrip(".,") for m in _NUMBER.finditer(sentence)
                  if not _is_bare_year(m.group(0).strip().rstrip(".,"), sentence, m.start())}

@@ -65,6 +65,37 @@ def asked_unit(question: str) -> str | None:
     return None
 
 
+# A question about what something costs, pays or earns asks for an amount of
+# money even when it names no currency: "How much did the author pay for the
+# schoolhouse?" is not answered by "empty for thirty years". Narrow on
+# purpose: "how much" with a money verb, or "what is the price/rent/fee";
+# "What is the memory cost of each item?" asks for bytes.
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b(?:(?!\bhow\b).)*?\b(cost|costs|costing|pay|pays|paid|charge|charges|charged|spend|spent|earn|earns|earned|"
+    r"rent|sell for|sold for|sells for|fee|fees|price|priced|money|revenue|income|profit|salary|wages?|funding)\b|"
+    r"\bwhat(?:'s|’s| is| was| are| were)? (?:the |its |their |our |his |her |my )?(?:[\w-]+(?:'s|’s)? ){0,2}?"
+    r"(?:starting |monthly |annual |yearly |weekly |hourly |entry-level |sticker |retail |list |asking |purchase )?"
+    r"(price|rent|fee|salary|wage|fare)\b",
+    re.I,
+)
+# Any currency, for an amount of money in any of them ("8,500 kroner", "1.2 million thalers", "a dollar fifty").
+_CURRENCY = (r"[$€£¥₹₩₽₺₪฿]|\b(?:usd|eur|gbp|cny|rmb|jpy|chf|sek|nok|dkk|inr|aud|cad|hkd|sgd|nzd|krw|brl|mxn|zar)\b|"
+             r"\b(?:dollars?|euros?|pounds?|yuan|renminbi|yen|rupees?|francs?|marks?|kronor|kroner|krona|krone|crowns?|pesos?|"
+             r"roubles?|rubles?|lira|lire|won|rand|shillings?|pence|cents?|guilders?|florins?|ducats?|thalers?|reais|zloty|"
+             r"forint|baht|ringgit|dinars?|dirhams?|riyals?|bucks)\b")
+_MONEY = re.compile(rf"{_NUM}\s?(?:{_CURRENCY})|(?:{_CURRENCY})\s?{_NUM}", re.I)
+
+
+def asks_money(question: str) -> bool:
+    """Whether a question asks what something costs, pays or earns ("How much did they pay for it?")."""
+    return bool(_ASKS_MONEY.search(question or ""))
+
+
+def money_amounts(text: str) -> list[str]:
+    """The amounts of money ``text`` states, in any currency ("$495", "8,500 kroner", "RMB 215,900")."""
+    return [m.group(0).strip() for m in _MONEY.finditer(text)]
+
+
 def gives_money(text: str) -> bool:
     """Whether ``text`` states an amount in any currency ("RMB 215,900", "$10 billion", "40 euros")."""
     return any(gives_figure_in(text, c) for c in CURRENCIES)

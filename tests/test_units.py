@@ -7,7 +7,7 @@ from assistant.answer_types import QUANTITY, candidates, expected_type, without_
 from assistant.chunking import chunk_lines
 from assistant.gate import unit_missing
 from assistant.types import Passage
-from assistant.units import asked_unit, gives_figure_in
+from assistant.units import asked_unit, asks_money, gives_figure_in, money_amounts
 
 
 @pytest.mark.parametrize("question, unit", [
@@ -111,3 +111,29 @@ def test_a_unit_letter_must_end_its_word():
 ])
 def test_more_ways_to_ask_for_a_date_or_an_amount(question, kind):
     assert expected_type(question) == kind
+
+
+@pytest.mark.parametrize("question, money", [
+    ("How much did the author pay for the old schoolhouse?", True),
+    ("how much does tobiah get paid an hour", True),
+    ("How much money did they raise from angels?", True),
+    ("How much did the company sell for?", True),
+    ("what's the su7's starting price", True),
+    ("What's the rent at Brackenhall Works?", True),
+    # An amount that is not money, and a price that is not asked for.
+    ("What is the memory cost of storing each item?", False),
+    ("How much storage does the Free plan give me?", False),
+    ("How long do existing customers keep the old price?", False),
+])
+def test_a_question_that_asks_for_money_without_naming_a_currency(question, money):
+    assert asks_money(question) is money
+
+
+def test_a_money_question_is_answered_by_an_amount_in_any_currency():
+    q = "How much did the museum pay for the painting?"
+    assert candidates("The house had been empty for thirty years when the museum bought it.", QUANTITY, q) == set()
+    assert candidates("The museum bought it in 1902 for 8,500 kroner.", QUANTITY, q) == {"8,500 kroner"}
+    assert candidates("By summer he was paying me a dollar fifty an hour.", QUANTITY, "how much did the shop pay her") == {"dollar fifty"}
+    assert money_amounts("$495 up front and 1.2 million thalers later") == ["$495", "1.2 million thalers"]
+    # Any figure still answers a quantity question that asks for no money.
+    assert candidates("It stores each item in eight bytes.", QUANTITY, "How much memory does each item take?") == {"eight"}

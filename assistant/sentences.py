@@ -5,6 +5,7 @@ followed by a space:
 
 - "Mr. Olberg", "St. Paul", "e.g. the", "No. 5", "John F. Kennedy": the stop
   ends an abbreviation or an initial, and the sentence goes on;
+- "3. Enter a name, choose the scopes ...": the stop ends a list number;
 - "...was born in Southampton.Canadian pacifist Robert ...": text scraped
   from web pages often loses the break between two paragraphs, and the next
   sentence starts right after the stop.
@@ -56,6 +57,8 @@ def _abbreviation(line: str, stop_end: int, next_at: int) -> bool:
     nxt = line[next_at]
     word = _word_before(line, stop, lambda ch: ch.isalnum() or ch in "._")  # "Mr", "e.g", "U.S"
     low = word.lower()
+    if word.isdigit() and len(word) <= 3 and not line[: stop - len(word)].strip():  # a numbered list item: "3. Enter a name ..."
+        return True
     if nxt.islower():  # a sentence starts with a capital, a figure or a symbol: "approx. five", "Jr. was"
         return True
     if low in NEVER_FINAL:

@@ -21,6 +21,7 @@ def _split(line: str) -> list[str]:
     "Pick a colour, e.g. Red or Blue, and a size, i.e. the width.",
     "It weighs approx. five kilograms.",
     "Martin Luther King Jr. was born in Atlanta.",
+    "3. Enter a name, choose the scopes, and pick an expiry date.",  # a numbered step is not "3." and a sentence
 ])
 def test_abbreviations_and_initials_end_no_sentence(line):
     assert _split(line) == [line]
@@ -31,6 +32,8 @@ def test_abbreviations_and_initials_end_no_sentence(line):
     ("It was sold in the U.S. The price fell.", ["It was sold in the U.S.", "The price fell."]),
     ('He said "Go." Then it left! Really? Yes.', ['He said "Go."', "Then it left!", "Really?", "Yes."]),
     ("Prices rose 3.5 percent. Sales fell.", ["Prices rose 3.5 percent.", "Sales fell."]),
+    ("It opened in 2019. Then it closed.", ["It opened in 2019.", "Then it closed."]),
+    ("1. Open Settings. Then click Save.", ["1. Open Settings.", "Then click Save."]),
 ])
 def test_ordinary_sentence_ends_still_split(line, parts):
     assert _split(line) == parts

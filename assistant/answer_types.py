@@ -159,8 +159,12 @@ def asks_for_list(question: str) -> bool:
 
 
 def has_items(text: str) -> bool:
-    """An enumeration: "A, B and C", or a list line."""
-    return text.count(",") >= 2 or bool(re.match(r"^\s*([-*•+]|\d+[.)])\s+\S", text))
+    """An enumeration: "A, B and C", or a bulleted line.
+
+    Not a numbered line: "2. Scroll to the Invoices section." is a step of a
+    procedure, not an item of what a "which ..." question asks for.
+    """
+    return text.count(",") >= 2 or bool(re.match(r"^\s*[-*•+]\s+\S", text))
 
 
 _IDENT = re.compile(r"\b[A-Za-z]\w*(?:[_.]\w+)+\b")  # code names: load_dotenv, encodings.idna

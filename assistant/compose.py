@@ -86,7 +86,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     chosen = rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
-        chosen = _with_continuations(chosen, ordered)
+        chosen = _whole_list(_with_continuations(chosen, ordered))
     chosen = _with_leaning(_answer_starts_the_line(question, chosen, ordered), ordered)
     chosen = _with_antecedent(question, chosen, ordered)
     return [_with_list(s, ordered) for s in chosen]
@@ -203,6 +203,38 @@ def _with_continuations(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> 
             out.append(after[0])
             taken.add((after[0].span.chunk.source, after[0].span.start_char))
     return out
+
+
+# A bullet, not a number: numbered lines are steps of a procedure, which a
+# "which ..." question rarely asks for whole (a colon lead brings them when it does).
+_BULLET = re.compile(r"^\s*[-*•+]\s+\S")
+
+
+def _whole_list(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
+    """Two or more items of one bulleted list answer a list question: the answer quotes the whole list.
+
+    "Which formats can I export to?" ranks three of the four export formats
+    first; the fourth is the line between them.
+    """
+    lead = chosen[0]
+    items = [c for c in chosen if c.span.chunk is lead.span.chunk and _BULLET.match(line_of(c.span))]
+    if len(items) < 2:
+        return chosen
+    c = lead.span.chunk
+    lines = c.text.split("\n")
+    first, last = (min(i.span.start_line for i in items) - c.start_line, max(i.span.end_line for i in items) - c.start_line)
+    if any(not _BULLET.match(ln) for ln in lines[first : last + 1] if ln.strip()):
+        return chosen  # items of two lists, or a list with prose between: quote them as they are
+    while first > 0 and _BULLET.match(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and _BULLET.match(lines[last + 1]) and last - first + 1 < MAX_LIST_LINES:
+        last += 1
+    a = sum(len(ln) + 1 for ln in lines[:first])
+    b = sum(len(ln) + 1 for ln in lines[: last + 1]) - 1
+    block = replace(lead.span, text=c.text[a:b], start_line=c.start_line + first, end_line=c.start_line + last,
+                    start_char=c.start_char + a)
+    whole = replace(items[0], span=block)
+    return [whole if x is items[0] else x for x in chosen if x is items[0] or x not in items]
 
 
 def _extras(question: str, chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:

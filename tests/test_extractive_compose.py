@@ -112,3 +112,25 @@ def test_only_a_lead_that_announces_parts_brings_the_sentences_after_it():
     chosen = compose("What is the factory plan?", scored_by([plant], ["two-phase plan"]))
     assert [c.span.text for c in chosen] == ["The factory follows a two-phase plan.", "The first phase covers 720,000 square metres.",
                                             "The second phase starts in 2024."]
+
+
+def test_a_list_question_answered_by_items_of_one_bulleted_list_quotes_the_whole_list():
+    text = ("## Export\n\nYou can export a notebook in these formats:\n\n- **PDF**: good for printing.\n"
+            "- **Markdown**: one file per note.\n- **HTML**: a folder of web pages.\n- **Word (.docx)**: single notes only.\n\n"
+            "## Import\n\n- **Evernote**: upload the ENEX file.\n")
+    p = passage("export.md", text)
+    chosen = compose("Which formats can I export my notes to?", scored_by([p], ["**Markdown**", "**PDF**", "**Word"]))
+    assert len(chosen) == 1
+    block = chosen[0].span
+    assert block.text == ("- **PDF**: good for printing.\n- **Markdown**: one file per note.\n- **HTML**: a folder of web pages.\n"
+                          "- **Word (.docx)**: single notes only.")
+    assert (block.start_line, block.end_line) == (5, 8) and block.text in text  # cited as the list's own lines
+    assert "Evernote" not in block.text
+
+
+def test_numbered_steps_are_no_items_of_a_list_answer():
+    text = ("Both apps have home screen widgets for Recent notes, Pinned notes and Quick note.\n\n"
+            "To lock the app:\n1. Tap your profile picture and open Settings.\n2. Tap Security.\n3. Turn on App lock.\n")
+    p = passage("mobile.md", text)
+    chosen = compose("What widgets can I add to my home screen?", scored_by([p], ["widgets", "1. Tap", "3. Turn"]))
+    assert [c.span.text for c in chosen] == ["Both apps have home screen widgets for Recent notes, Pinned notes and Quick note."]

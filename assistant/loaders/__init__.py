@@ -39,7 +39,8 @@ SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 # table rows name their columns. 3: chunks record the headings in force where
 # they start (assistant/scope.py). 4: sentences (and so chunk boundaries) no
 # longer end at "Mr." or "St.", and do end where scraped text glued two
-# together ("Southampton.Canadian"; assistant/sentences.py).
+# together ("Southampton.Canadian"; assistant/sentences.py); text that was
+# UTF-8 read once as Latin-1 ("BeyoncÃ©") is repaired (loaders/text.py).
 READER_VERSION = 4
 
 __all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
@@ -61,7 +62,8 @@ def load(path: Path, source: str, max_bytes: int, max_rows: int = DEFAULT_MAX_RO
     if not raw:
         raise SkipFile("empty file")
     if ext in TEXT_TYPES | HTML_TYPES:
-        text = decode_text(raw)
+        notes: list[str] = []
+        text = decode_text(raw, notes)
         del raw  # the decoded text is all we keep
         if ext in HTML_TYPES:
             text = html_text(text)
@@ -70,7 +72,7 @@ def load(path: Path, source: str, max_bytes: int, max_rows: int = DEFAULT_MAX_RO
         lines = split_lines(text)
         if ext in MARKDOWN_TYPES:
             lines = bind_table_rows(lines)
-        return LoadedFile(source=source, lines=lines, file_hash=digest)
+        return LoadedFile(source=source, lines=lines, file_hash=digest, notes=notes)
     return _located(raw, ext, max_rows).loaded(source, digest, hard_breaks=ext not in PDF_TYPES)
 
 

@@ -90,13 +90,13 @@ def load_xlsx(raw: bytes, ext: str, max_rows: int = DEFAULT_MAX_ROWS) -> Builder
 
 def load_csv(raw: bytes, max_rows: int = DEFAULT_MAX_ROWS) -> Builder:
     """Rows at ``{"row": r}``, the header row being row 1, as a spreadsheet app shows them."""
-    text = decode_text(raw)
+    out = Builder()
+    text = decode_text(raw, out.notes)
     sample = text[:64_000]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    out = Builder()
     header: list[str] | None = None
     kept = left = 0
     try:

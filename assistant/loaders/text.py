@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from .files import SkipFile
 
@@ -15,8 +16,12 @@ _BOMS = [
 _TEXT_CONTROLS = set(b"\t\n\r\f\v\x1b")  # control bytes that do occur in real text
 
 
-def decode_text(raw: bytes) -> str:
-    """Decode bytes as UTF-8 (or a BOM-marked UTF-16/32), refusing binary data."""
+def decode_text(raw: bytes, notes: list[str] | None = None) -> str:
+    """Decode bytes as UTF-8 (or a BOM-marked UTF-16/32), refusing binary data.
+
+    Text that was UTF-8, read once as Latin-1 or Windows-1252 and saved again
+    ("BeyoncÃ©", "1740â\x80\x931799") is repaired, with a line in ``notes``.
+    """
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
@@ -32,7 +37,48 @@ def decode_text(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SkipFile(f"undecodable text: not valid UTF-8 at byte {e.start} (re-save the file as UTF-8)") from None
-    return _normalise_newlines(text)
+    fixed = repair_mojibake(text)
+    if fixed is not text and notes is not None:
+        notes.append("repaired mis-encoded characters (UTF-8 that was read as Latin-1 once: \"Ã©\" is now \"é\")")
+    return _normalise_newlines(fixed)
+
+
+# Two characters that UTF-8's bytes for one accented letter or punctuation mark
+# become when read as Latin-1 or Windows-1252: a lead byte (Â Ã Å â ...) then a
+# continuation byte (0x80-0xBF, or the Windows-1252 letter in that slot).
+_MOJIBAKE = re.compile("[\u00c2-\u00df\u00e2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                       "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` with doubly encoded UTF-8 undone, or ``text`` itself (the same object) when it is not that.
+
+    Only when the whole text turns back into valid UTF-8 and has fewer such
+    pairs after: real Latin-1 accents ("café") are not valid UTF-8 bytes, so
+    text that merely contains them is left alone.
+    """
+    before = len(_MOJIBAKE.findall(text))
+    if not before:
+        return text
+    try:
+        fixed = bytes(_BYTE_OF[ord(ch)] for ch in text).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return text
+    return fixed if len(_MOJIBAKE.findall(fixed)) < before else text
+
+
+def _byte_table() -> dict[int, int]:
+    """Character -> the byte it came from: Windows-1252 where it defines the byte, Latin-1 where it does not (0x81, 0x8D ...)."""
+    table = {}
+    for b in range(256):
+        ch = bytes([b]).decode("cp1252", errors="ignore") or chr(b)
+        table[ord(ch)] = b
+    for b in range(0x80, 0xA0):  # C1 controls: Latin-1 reads them as themselves
+        table.setdefault(b, b)
+    return table
+
+
+_BYTE_OF = _byte_table()
 
 
 def _mostly_controls(sample: bytes) -> bool:

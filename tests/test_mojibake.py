@@ -1,0 +1,49 @@
+"""Text that was UTF-8, read once as Latin-1 or Windows-1252 and saved again, is repaired at ingest."""
+import json
+
+import pytest
+
+from assistant.loaders.text import decode_text, repair_mojibake
+
+
+@pytest.mark.parametrize("broken, fixed", [
+    ("BeyoncÃ© was born in Houston.", "Beyoncé was born in Houston."),
+    ("Horace-BÃ©nÃ©dict de Saussure (1740â\x80\x931799)", "Horace-Bénédict de Saussure (1740–1799)"),  # read as Latin-1
+    ("Itâ€™s a â€œquoteâ€\x9d", "It’s a “quote”"),  # read as Windows-1252
+    ("Â£5 and â‚¬10", "£5 and €10"),
+])
+def test_doubly_encoded_text_is_repaired(broken, fixed):
+    assert repair_mojibake(broken) == fixed
+    notes: list[str] = []
+    assert decode_text(broken.encode("utf-8"), notes) == fixed and len(notes) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "café au lait, naïve, Zürich",  # real accents are no UTF-8 bytes: left alone
+    "Ã© alone in a naïve text",  # only part of it would decode: left alone
+    "plain ascii",
+])
+def test_text_that_is_not_doubly_encoded_is_left_alone(text):
+    assert repair_mojibake(text) is text
+    notes: list[str] = []
+    assert decode_text(text.encode("utf-8"), notes) == text and notes == []
+
+
+@pytest.mark.slow
+def test_a_mis_encoded_file_is_answered_and_quoted_in_its_real_characters(make_workspace):
+    """Real file, index and model: the question's "Bénédict" finds the repaired text, and the report says so."""
+    ws = make_workspace("persistent", "mojibake")
+    for f in ws.corpus.iterdir():
+        f.unlink()
+    text = ("Alpine explorers\n\n"
+            "The first to study the glaciers closely was Horace-Bénédict de Saussure (1740–1799), a naturalist "
+            "from Geneva.\n\nHe climbed Mont Blanc in 1787, a year after its first ascent.\n")
+    (ws.corpus / "alps.txt").write_bytes(text.encode("utf-8").decode("latin-1").encode("utf-8"))
+    r = ws.cli("ingest", "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert "repaired mis-encoded characters" in report["files"][0]["note"], report
+    ans = ws.answer("When did Horace-Bénédict de Saussure climb Mont Blanc?", "1787")
+    assert "Ã" not in ans["answer"]
+    ans = ws.answer("Where was Horace-Bénédict de Saussure from?", "Geneva")
+    assert "Horace-Bénédict de Saussure (1740–1799)" in ans["citations"][0]["quote"]

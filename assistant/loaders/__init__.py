@@ -23,7 +23,7 @@ from .located import LoadedFile
 from .markdown import bind_table_rows
 from .package import LEGACY, legacy_reason
 from .sheets import DEFAULT_MAX_ROWS
-from .text import decode_text, html_text, split_lines
+from .text import decode_text, html_text, plain_letters, split_lines
 
 MARKDOWN_TYPES = {".md", ".markdown"}
 TEXT_TYPES = {".txt"} | MARKDOWN_TYPES
@@ -40,7 +40,8 @@ SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 # they start (assistant/scope.py). 4: sentences (and so chunk boundaries) no
 # longer end at "Mr." or "St.", and do end where scraped text glued two
 # together ("Southampton.Canadian"; assistant/sentences.py); text that was
-# UTF-8 read once as Latin-1 ("BeyoncÃ©") is repaired (loaders/text.py).
+# UTF-8 read once as Latin-1 ("BeyoncÃ©") is repaired, and ligatures ("ﬁ")
+# are spelled out (loaders/text.py).
 READER_VERSION = 4
 
 __all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",
@@ -73,7 +74,9 @@ def load(path: Path, source: str, max_bytes: int, max_rows: int = DEFAULT_MAX_RO
         if ext in MARKDOWN_TYPES:
             lines = bind_table_rows(lines)
         return LoadedFile(source=source, lines=lines, file_hash=digest, notes=notes)
-    return _located(raw, ext, max_rows).loaded(source, digest, hard_breaks=ext not in PDF_TYPES)
+    loaded = _located(raw, ext, max_rows).loaded(source, digest, hard_breaks=ext not in PDF_TYPES)
+    loaded.lines = [plain_letters(line) for line in loaded.lines]
+    return loaded
 
 
 def _located(raw: bytes, ext: str, max_rows: int):

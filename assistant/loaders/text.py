@@ -40,7 +40,7 @@ def decode_text(raw: bytes, notes: list[str] | None = None) -> str:
     fixed = repair_mojibake(text)
     if fixed is not text and notes is not None:
         notes.append("repaired mis-encoded characters (UTF-8 that was read as Latin-1 once: \"Ã©\" is now \"é\")")
-    return _normalise_newlines(fixed)
+    return plain_letters(_normalise_newlines(fixed))
 
 
 # Two characters that UTF-8's bytes for one accented letter or punctuation mark
@@ -95,6 +95,18 @@ def _utf16_without_bom(sample: bytes) -> bool:
         if zeros.count(0) > 0.9 * len(zeros) and chars.count(0) < 0.1 * len(chars):
             return not _mostly_controls(chars)
     return False
+
+
+# Typographic ligatures that PDF text layers (and text pasted from them) carry
+# as one character ("ﬁnancial"), and the invisible soft hyphen: no question
+# spells them, so they would hide the word from search and matching.
+_PLAIN = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                        "\ufb05": "st", "\ufb06": "st", "\u00ad": None})
+
+
+def plain_letters(text: str) -> str:
+    """``text`` with ligature characters spelled out ("ﬁ" -> "fi") and soft hyphens removed."""
+    return text.translate(_PLAIN)
 
 
 def _normalise_newlines(text: str) -> str:

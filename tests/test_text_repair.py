@@ -1,9 +1,10 @@
-"""Text that was UTF-8, read once as Latin-1 or Windows-1252 and saved again, is repaired at ingest."""
+"""Text repaired at ingest: doubly encoded UTF-8, ligature characters and soft hyphens."""
 import json
+from pathlib import Path
 
 import pytest
 
-from assistant.loaders.text import decode_text, repair_mojibake
+from assistant.loaders.text import decode_text, plain_letters, repair_mojibake
 
 
 @pytest.mark.parametrize("broken, fixed", [
@@ -47,3 +48,34 @@ def test_a_mis_encoded_file_is_answered_and_quoted_in_its_real_characters(make_w
     assert "Ã" not in ans["answer"]
     ans = ws.answer("Where was Horace-Bénédict de Saussure from?", "Geneva")
     assert "Horace-Bénédict de Saussure (1740–1799)" in ans["citations"][0]["quote"]
+
+
+def test_ligatures_are_spelled_out_and_soft_hyphens_dropped():
+    assert plain_letters("The ﬁnancial outlook is ﬂat; ﬀ ﬃ ﬄ.") == "The financial outlook is flat; ff ffi ffl."
+    assert plain_letters("infor\u00admation") == "information"
+    assert decode_text("ﬁrst line\nsecond ﬂoor\n".encode("utf-8")) == "first line\nsecond floor\n"  # lines unchanged
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font to draw ligature glyphs into a PDF")
+def test_a_pdf_whose_text_layer_has_ligatures_is_found_by_plain_words(make_workspace):
+    """A real PDF (fpdf2, a TrueType font with the ligature glyphs): the question's "financial" finds "ﬁnancial"."""
+    from fpdf import FPDF
+
+    ws = make_workspace("persistent", "ligatures")
+    for f in ws.corpus.iterdir():
+        f.unlink()
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=str(DEJAVU))
+    pdf.set_font("DejaVu", size=11)
+    pdf.add_page()
+    for line in ("Quarterly report", "The ﬁnancial year closed with a proﬁt of 4.2 million euros.",
+                 "The new ofﬁce in Lyon opened in March."):
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(ws.corpus / "report.pdf"))
+    assert ws.cli("ingest").returncode == 0
+    ans = ws.answer("What profit did the financial year close with?", "profit of 4.2 million euros")
+    assert ans["citations"][0]["source"] == "report.pdf" and "ﬁ" not in ans["answer"]

@@ -51,7 +51,7 @@ def split_sentences(line: str) -> list[str]:
 
 def _abbreviation(line: str, stop_end: int, next_at: int) -> bool:
     """Whether the stop just before ``stop_end`` ends an abbreviation or an initial, not the sentence."""
-    stop = _stop_index(line, stop_end)
+    stop = stop_end - 1  # the lookbehind ends right after the stop; closing quotes come after it
     if line[stop] != "." or next_at >= len(line):
         return False
     nxt = line[next_at]
@@ -69,14 +69,6 @@ def _abbreviation(line: str, stop_end: int, next_at: int) -> bool:
     return len(word) == 1 and word.isupper() and nxt.isupper()
 
 
-def _stop_index(line: str, end: int) -> int:
-    """The index of the stop that a match starting at ``end`` follows (closing quotes skipped)."""
-    i = end - 1
-    while i > 0 and line[i] in "\"'”’)]":
-        i -= 1
-    return i
-
-
 def _word_before(line: str, stop: int, part) -> str:
     """The run of characters that ``part`` accepts ending right before index ``stop``."""
     i = stop
@@ -87,7 +79,7 @@ def _word_before(line: str, stop: int, part) -> str:
 
 def _glued(line: str, stop_end: int, cut: int) -> bool:
     """Whether two sentences are glued here, not a name in code ("pathlib.Path") or a file name."""
-    stop = stop_end - 1  # the lookbehind ends right after the stop
+    stop = stop_end - 1
     before = _word_before(line, stop, lambda ch: not ch.isspace()).lstrip("\"“'‘([")
     after = _NEXT_WORD.match(line, cut).group(0)
     if line.count("`", 0, stop) % 2:  # inside inline code

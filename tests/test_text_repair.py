@@ -54,6 +54,8 @@ def test_ligatures_are_spelled_out_and_soft_hyphens_dropped():
     assert plain_letters("The ﬁnancial outlook is ﬂat; ﬀ ﬃ ﬄ.") == "The financial outlook is flat; ff ffi ffl."
     assert plain_letters("infor\u00admation") == "information"
     assert decode_text("ﬁrst line\nsecond ﬂoor\n".encode("utf-8")) == "first line\nsecond floor\n"  # lines unchanged
+    assert decode_text("\ufeffﬁle\r\n".encode("utf-8")) == "file\n"  # a file with a byte-order mark too
+    assert decode_text("ﬁle".encode("utf-16")) == "file"
 
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -20,12 +20,21 @@ def decode_text(raw: bytes, notes: list[str] | None = None) -> str:
     """Decode bytes as UTF-8 (or a BOM-marked UTF-16/32), refusing binary data.
 
     Text that was UTF-8, read once as Latin-1 or Windows-1252 and saved again
-    ("BeyoncÃ©", "1740â\x80\x931799") is repaired, with a line in ``notes``.
+    ("BeyoncÃ©", "Itâ€™s") is repaired, with a line in ``notes``; ligature
+    characters are spelled out (:func:`plain_letters`).
     """
+    text = _decoded(raw)
+    fixed = repair_mojibake(text)
+    if fixed is not text and notes is not None:
+        notes.append("repaired mis-encoded characters (UTF-8 that was read as Latin-1 once: \"Ã©\" is now \"é\")")
+    return plain_letters(_normalise_newlines(fixed))
+
+
+def _decoded(raw: bytes) -> str:
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
-                return _normalise_newlines(raw.decode(enc))
+                return raw.decode(enc)
             except UnicodeDecodeError:
                 raise SkipFile(f"undecodable text: broken {enc.upper()} (re-save the file as UTF-8)") from None
     sample = raw[:8192]
@@ -34,13 +43,9 @@ def decode_text(raw: bytes, notes: list[str] | None = None) -> str:
     if b"\x00" in raw or _mostly_controls(sample):
         raise SkipFile("binary file (not text)")
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise SkipFile(f"undecodable text: not valid UTF-8 at byte {e.start} (re-save the file as UTF-8)") from None
-    fixed = repair_mojibake(text)
-    if fixed is not text and notes is not None:
-        notes.append("repaired mis-encoded characters (UTF-8 that was read as Latin-1 once: \"Ã©\" is now \"é\")")
-    return plain_letters(_normalise_newlines(fixed))
 
 
 # Two characters that UTF-8's bytes for one accented letter or punctuation mark

@@ -358,8 +358,16 @@ def workspace(tmp_path, store_kind, request, cached_embedder) -> Workspace:
 def make_workspace(tmp_path_factory, request, cached_embedder):
     """Factory for workspaces that outlive one test: ``make_workspace("persistent", "name")``."""
 
-    def make(kind: str = "persistent", name: str = "ws") -> Workspace:
-        return _workspace(tmp_path_factory.mktemp(name), kind, request, cached_embedder)
+    def make(kind: str = "persistent", name: str = "ws", files: dict[str, str | bytes] | None = None) -> Workspace:
+        """With ``files`` ({name: text or bytes}), the corpus holds only those files instead of the five articles."""
+        ws = _workspace(tmp_path_factory.mktemp(name), kind, request, cached_embedder)
+        if files is not None:
+            for f in ws.corpus.iterdir():
+                f.unlink()
+            for fname, body in files.items():
+                path = ws.corpus / fname
+                path.write_bytes(body) if isinstance(body, bytes) else path.write_text(body, encoding="utf-8")
+        return ws
 
     return make
 

@@ -171,12 +171,8 @@ def test_a_code_block_keeps_its_lines_in_the_answer():
 @pytest.mark.slow
 def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(make_workspace):
     """Real files, real index and model. Before scopes, every one of these was refused or answered from the wrong line."""
-    ws = make_workspace("persistent", "scope")
-    for f in ws.corpus.iterdir():
-        f.unlink()
-    for name, text in (("meeting-notes.md", NOTES_MD), ("CHANGELOG.md", CHANGELOG_MD), ("interview.txt", INTERVIEW_TXT),
-                       ("README.md", README_MD), ("faq.md", FAQ_MD)):
-        (ws.corpus / name).write_text(text, encoding="utf-8")
+    ws = make_workspace("persistent", "scope", files={"meeting-notes.md": NOTES_MD, "CHANGELOG.md": CHANGELOG_MD,
+                                                      "interview.txt": INTERVIEW_TXT, "README.md": README_MD, "faq.md": FAQ_MD})
     assert ws.cli("ingest").returncode == 0
     cases = [
         ("Where is the offsite?", "Lisbon", "meeting-notes.md", 11),

@@ -80,10 +80,7 @@ SCRAPED = (
 @pytest.mark.slow
 def test_scraped_text_is_quoted_sentence_by_sentence(make_workspace):
     """Real files, index and model: the answer quotes one sentence, not two glued ones, and not half of one."""
-    ws = make_workspace("persistent", "sentences")
-    for f in ws.corpus.iterdir():
-        f.unlink()
-    (ws.corpus / "harbour_town.txt").write_text(SCRAPED, encoding="utf-8")
+    ws = make_workspace("persistent", "sentences", files={"harbour_town.txt": SCRAPED})
     assert ws.cli("ingest").returncode == 0
     ans = ws.answer("Who founded Harbour Town?", "founded by Dr. Amos Finch in 1702")
     assert "south coast" not in ans["answer"] and "railway" not in ans["answer"]

@@ -104,10 +104,7 @@ def test_what_counts_as_a_row(line, row):
 @pytest.mark.slow
 def test_questions_about_a_table_are_answered_from_its_row(make_workspace):
     """Real files, real index and model: the row that holds the answer is quoted and cited, by itself."""
-    ws = make_workspace("persistent", "tables")
-    for f in ws.corpus.iterdir():
-        f.unlink()
-    (ws.corpus / "pricing.md").write_text(PRICING_MD, encoding="utf-8")
+    ws = make_workspace("persistent", "tables", files={"pricing.md": PRICING_MD})
     csv_file(ws.corpus / "support.csv", [["Plan", "Support", "Response time"], ["Free", "Community forum", "none"],
                                          ["Plus", "Email", "2 business days"], ["Team", "Live chat", "8 business hours"]])
     docx_file(ws.corpus / "offices.docx", [("h1", "Offices"), ("table", [["City", "Staff"], ["Oslo", "80"], ["Toronto", "40"]])])

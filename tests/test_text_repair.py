@@ -33,13 +33,10 @@ def test_text_that_is_not_doubly_encoded_is_left_alone(text):
 @pytest.mark.slow
 def test_a_mis_encoded_file_is_answered_and_quoted_in_its_real_characters(make_workspace):
     """Real file, index and model: the question's "Bénédict" finds the repaired text, and the report says so."""
-    ws = make_workspace("persistent", "mojibake")
-    for f in ws.corpus.iterdir():
-        f.unlink()
     text = ("Alpine explorers\n\n"
             "The first to study the glaciers closely was Horace-Bénédict de Saussure (1740–1799), a naturalist "
             "from Geneva.\n\nHe climbed Mont Blanc in 1787, a year after its first ascent.\n")
-    (ws.corpus / "alps.txt").write_bytes(text.encode("utf-8").decode("latin-1").encode("utf-8"))
+    ws = make_workspace("persistent", "mojibake", files={"alps.txt": text.encode("utf-8").decode("latin-1").encode("utf-8")})
     r = ws.cli("ingest", "--json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
@@ -67,9 +64,7 @@ def test_a_pdf_whose_text_layer_has_ligatures_is_found_by_plain_words(make_works
     """A real PDF (fpdf2, a TrueType font with the ligature glyphs): the question's "financial" finds "ﬁnancial"."""
     from fpdf import FPDF
 
-    ws = make_workspace("persistent", "ligatures")
-    for f in ws.corpus.iterdir():
-        f.unlink()
+    ws = make_workspace("persistent", "ligatures", files={})
     pdf = FPDF()
     pdf.add_font("DejaVu", fname=str(DEJAVU))
     pdf.set_font("DejaVu", size=11)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import terms
 from .units import asked_unit, asks_money, gives_figure_in, is_unit, money_amounts
@@ -114,6 +115,23 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
     else:
         return set()
     return _fresh(found, question)
+
+
+def surnames_named(sentence: str, context: str, question: str) -> set[str]:
+    """People the sentence names by surname alone ("Hammar later became ..."), known by full name from ``context``.
+
+    A "who" answer in running text often gives only the surname once the
+    person has been introduced ("the botanist Lotte Hammar ... Hammar later
+    became the first woman to lecture ..."); the full name elsewhere in the
+    passage says the single word is a person, not a place or a firm.
+    """
+    words = set(re.findall(r"[A-Z][\w'’-]*", sentence))
+    return _fresh(_surnames(context) & words, question)
+
+
+@lru_cache(maxsize=256)  # one passage, asked once per sentence of it
+def _surnames(context: str) -> frozenset[str]:
+    return frozenset(n.split()[-1] for group in _names(context) for n in _persons(group))
 
 
 def _persons(name: str) -> set[str]:

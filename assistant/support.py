@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import (DATE, asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items,
-                           without_focus)
+from .answer_types import (DATE, PERSON, asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items,
+                           surnames_named, without_focus)
 from .scope import reads_alone, scope_lines
 from .spans import Span, sentence_spans
 from .text import numbers, terms
@@ -97,6 +97,8 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         cov = sum(w for t, w in weights.items() if t in sst) / total
         ctx = sum(w for t, w in weights.items() if t in ctx_terms[i]) / total
         answers = frozenset(candidates(sp.text, qtype, question)) if qtype else frozenset()
+        if qtype == PERSON and not answers:  # "Hammar later became ..." after "the botanist Lotte Hammar"
+            answers = frozenset(surnames_named(sp.text, passages[i].chunk.text, question))
         if qtype == DATE and not answers and local[k]:  # "- Export to Parquet" under "## 2.4.0 — 2025-09-02": dated by its heading
             answers = frozenset(candidates(" ".join(local[k]), qtype, question))
         low = fold(sp.text + " " + about)

@@ -5,7 +5,7 @@ from assistant.chunking import chunk_lines
 from assistant.gate import GATE_FEATURES, gate_features, name_forms
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
-from assistant.answer_types import PERSON, candidates, expected_type, focus_entities
+from assistant.answer_types import PERSON, candidates, expected_type, focus_entities, surnames_named
 from assistant.types import Passage
 from assistant.units import is_unit
 
@@ -41,6 +41,16 @@ def test_a_typed_question_about_a_name_needs_its_answer_beside_the_name():
 def test_companies_and_acronyms_are_not_people():
     assert candidates("Players like Tesla, NIO and BYD lead.", PERSON, "Who leads?") == set()
     assert candidates("Xiaomi's CEO Lei Jun spoke.", PERSON, "Who spoke?") == {"Lei Jun"}
+
+
+def test_a_surname_alone_is_a_person_when_the_passage_gives_the_full_name():
+    passage_text = ("Among his assistants was the botanist Lotte Hammar, who catalogued the samples. "
+                    "Hammar later became, in 1881, the first woman to lecture at the university. Tesla and BYD sell cars.")
+    q = "Who was the first woman to lecture at the university?"
+    assert candidates("Hammar later became, in 1881, the first woman to lecture at the university.", PERSON, q) == set()
+    assert surnames_named("Hammar later became, in 1881, the first woman to lecture at the university.", passage_text, q) == {"Hammar"}
+    assert surnames_named("Tesla and BYD sell cars.", passage_text, "Who sells cars?") == set()  # no one's surname
+    assert surnames_named("Hammar later became a lecturer.", passage_text, "What did Hammar become?") == set()  # asked about
 
 
 def test_the_lead_is_shared_between_near_tied_sentences():

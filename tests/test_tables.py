@@ -87,6 +87,20 @@ def test_html_table_rows_name_their_columns():
                                             "Plan: Plus | Storage: 100 GB", "Total storage | 2 GB", "After."]
 
 
+def test_merged_html_cells_name_every_row_they_cover():
+    from assistant.loaders.text import html_text
+
+    page = ("<table><thead><tr><th>Region</th><th>Depot</th><th>Staff</th></tr></thead>"
+            "<tr><td rowspan='2'>North</td><td>Kessary</td><td>120</td></tr><tr><td>Dunmere</td><td>45</td></tr>"
+            "<tr><td>South</td><td colspan=2>closed in 2024</td></tr>"
+            "<tr><td rowspan='x'>West</td><td colspan='99999'>Harbour</td></tr></table>")  # bad and huge spans
+    lines = html_text(page).splitlines()
+    assert lines[:4] == ["Region | Depot | Staff", "Region: North | Depot: Kessary | Staff: 120",
+                         "Region: North | Depot: Dunmere | Staff: 45",
+                         "Region: South | Depot: closed in 2024 | Staff: closed in 2024"]
+    assert lines[4] == "Region: West | Depot: Harbour | Staff: Harbour"  # a span past the last column stops there
+
+
 @pytest.mark.parametrize("line, row", [
     ("Plan: Plus | Storage: 100 GB", True),
     ("Total storage | Free: 2 GB | Plus: 100 GB", True),
@@ -112,8 +126,13 @@ def test_questions_about_a_table_are_answered_from_its_row(make_workspace):
         "<html><body><h1>On-call pay</h1><p>Engineers on call are paid per shift.</p><table>"
         "<tr><th>Shift</th><th>Rate</th></tr><tr><td>Weeknight</td><td>40 euros</td></tr>"
         "<tr><td>Weekend day</td><td>95 euros</td></tr></table></body></html>", encoding="utf-8")
+    (ws.corpus / "depots.html").write_text(
+        "<html><body><h1>Depots</h1><table><tr><th>Region</th><th>Depot</th><th>Staff</th></tr>"
+        "<tr><td rowspan='2'>North</td><td>Kessary</td><td>120</td></tr><tr><td>Dunmere</td><td>45</td></tr>"
+        "<tr><td>South</td><td>Brask</td><td>60</td></tr></table></body></html>", encoding="utf-8")
     assert ws.cli("ingest").returncode == 0
     cases = [
+        ("Which region is the Dunmere depot in?", "Region: North | Depot: Dunmere", "depots.html", {"line": 4}),  # a merged cell
         ("How long is version history kept on the Team plan?", "Team: Unlimited", "pricing.md", {"line": 8}),
         ("How much storage does the Plus plan have?", "Plus: 100 GB", "pricing.md", {"line": 7}),
         ("How fast does support answer on the Team plan?", "8 business hours", "support.csv", {"row": 4}),

@@ -40,8 +40,9 @@ SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 # they start (assistant/scope.py). 4: sentences (and so chunk boundaries) no
 # longer end at "Mr." or "St.", and do end where scraped text glued two
 # together ("Southampton.Canadian"; assistant/sentences.py); text that was
-# UTF-8 read once as Latin-1 ("BeyoncÃ©") is repaired, and ligatures ("ﬁ")
-# are spelled out (loaders/text.py).
+# UTF-8 read once as Latin-1 ("BeyoncÃ©") is repaired, ligatures ("ﬁ") are
+# spelled out, and merged HTML table cells name every row they cover
+# (loaders/text.py).
 READER_VERSION = 4
 
 __all__ = ["READER_VERSION", "SUPPORTED", "LEGACY", "LoadedFile", "SkipFile", "decode_text", "discover", "file_hash", "html_text", "load",

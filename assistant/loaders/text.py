@@ -158,14 +158,59 @@ def _table_as_rows(soup, table) -> None:
     from .sheets import row_line
 
     rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-    cells = [[" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"], recursive=False)] for tr in rows]
+    cells = _grid(rows)
     if not cells:
         return
     header: list[str] = []
     first = rows[0].find_all(["td", "th"], recursive=False)
     if rows[0].find_parent("thead") is not None or (first and all(c.name == "th" for c in first)):
         header, cells = cells[0], cells[1:]
+        # A cell spanning past the last column ("colspan=99") repeats its text there: one copy is enough.
+        if header:
+            cells = [r[: len(header)] if len(r) > len(header) and len(set(r[len(header) - 1 :])) == 1 else r for r in cells]
     lines = ([" | ".join(c for c in header if c)] if header else []) + [row_line(header, r) for r in cells]
     block = soup.new_tag("div")
     block.string = "\n" + "\n".join(ln for ln in lines if ln) + "\n"
     table.replace_with(block)
+
+
+MAX_SPAN = 50  # a colspan or rowspan larger than this is taken as this: no real table spans more, and a huge one would only bloat a row
+
+
+def _grid(rows) -> list[list[str]]:
+    """The rows' cell texts with merged cells filled in: a ``rowspan`` cell's text in each row it covers, a ``colspan`` one's in each column.
+
+    "Region" merged over three rows names the region in each of them, so
+    every row line still says which region its figures belong to.
+    """
+    grid: list[list[str]] = []
+    carried: dict[int, tuple[str, int]] = {}  # column -> (text, rows it still covers)
+    for tr in rows:
+        out: list[str] = []
+
+        def carry() -> None:
+            while len(out) in carried:
+                text, left = carried.pop(len(out))
+                if left > 1:
+                    carried[len(out)] = (text, left - 1)
+                out.append(text)
+
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            carry()
+            text = " ".join(cell.get_text(" ").split())
+            down, across = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+            for _ in range(across):
+                if down > 1:
+                    carried[len(out)] = (text, down - 1)
+                out.append(text)
+        carry()
+        grid.append(out)
+    return grid
+
+
+def _span(value) -> int:
+    """A cell's rowspan or colspan attribute as a count from 1 to MAX_SPAN (1 when missing or not a number)."""
+    try:
+        return max(1, min(MAX_SPAN, int(str(value).strip()))) if value is not None else 1
+    except ValueError:
+        return 1

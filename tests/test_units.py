@@ -83,6 +83,8 @@ def test_an_amount_of_money_in_any_currency():
     from assistant.units import gives_money
     assert gives_money("The SU7 starts at RMB 215,900.") and gives_money("It costs $10 billion.") and gives_money("40 euros a month")
     assert not gives_money("It sold 300,000 units in 2024.")
+    assert gives_money("The museum paid 8,500 kroner.") and gives_money("It cost 1.2 million thalers.")
+    assert not gives_money("The team won 3 titles.") and not gives_money("It weighs 5 pounds.")
 
 
 @pytest.mark.parametrize("sentence, found", [

@@ -59,7 +59,7 @@ class BM25:
 
         Ties are broken by document order, so results are deterministic.
         """
-        hits = [p for p in map(self._postings, set(terms(query))) if p is not None]
+        hits = [p for p in map(self._postings, sorted(set(terms(query)))) if p is not None]  # sorted: the same float sums in every process
         if not hits or n <= 0:
             return []
         if len(hits) == 1:

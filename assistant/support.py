@@ -78,7 +78,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     sims = _closer(qvec, vecs, svecs, short)
     psims = sims if avec is None else _closer(avec, vecs, svecs, short)
     qterms = set(terms(core)) - META_TERMS
-    weights = {t: idf(t) for t in qterms}
+    weights = {t: idf(t) for t in sorted(qterms)}  # sorted: the same sums, to the last bit, in every process
     total = sum(weights.values()) or 1.0
     qtype = expected_type(question)
     focus = focus_entities(core)
@@ -153,7 +153,7 @@ def passage_coverage(question: str, passages: list[Passage], idf, top: int = 3) 
     have: set[str] = set()
     for p in passages[:top]:
         have.update(terms(p.chunk.text))
-    weights = {t: idf(t) for t in qterms}
+    weights = {t: idf(t) for t in sorted(qterms)}
     return sum(w for t, w in weights.items() if t in have) / (sum(weights.values()) or 1.0)
 
 

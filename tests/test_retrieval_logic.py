@@ -117,3 +117,33 @@ def test_server_freshness_check_runs_beside_the_dense_query():
     bad.meet = threading.Barrier(2, timeout=10)
     with pytest.raises(RuntimeError, match="store down"):
         failing.retrieve("cars")
+
+
+_SCORES = """
+from assistant.bm25 import BM25
+from assistant.chunking import chunk_lines
+from assistant.support import passage_coverage
+from assistant.types import Passage
+texts = ["The Velna flood of 1887 broke the stone embankments at Kessary and along the lower river, and the city council "
+         "voted new dikes, sluices and a relief canal in the following spring.",
+         "Kessary rebuilt its embankments in granite after the flood; the lower Velna got dikes and pumping stations.",
+         "The Karvel Range is a mountain range in northern Europe with glaciers, lakes and old silver mines.",
+         "Install the package with pip, then load the settings file and read each variable from the environment."]
+chunks = [chunk_lines([t + "\\n"], f"doc{i}.txt", "f" * 16, 200, 0)[0] for i, t in enumerate(texts)]
+bm = BM25([c.text for c in chunks])
+passages = [Passage(chunk=c, score=1.0) for c in chunks[:2]]
+words = " ".join(texts).replace(",", "").replace(";", "").replace(".", "").split()
+questions = [" ".join(words[i : i + 14]) + "?" for i in range(0, len(words) - 14, 3)]
+print(repr([passage_coverage(q, passages, bm.idf_of) for q in questions]), repr([bm.search(q, 4) for q in questions]))
+"""
+
+
+def test_scores_are_the_same_to_the_last_bit_in_every_process():
+    """Python salts set order per process; a sum over a set of question terms must not depend on it (near ties would flip)."""
+    import os
+    import subprocess
+    import sys
+
+    runs = {subprocess.run([sys.executable, "-c", _SCORES], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
+    assert len(runs) == 1, runs

@@ -23,7 +23,8 @@ _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 _Q_DATE = re.compile(r"^\s*(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since|before|after|until|from) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
 _Q_QUANTITY = re.compile(
     r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
-    r"\bwhat(?:'s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|sum|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation)\b",
+    r"\bwhat(?:'s|’s|s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|sum|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation|"
+    r"temperature|height|elevation|altitude|depth|distance|duration)\b",
     re.I,
 )
 _Q_PERSON = re.compile(r"^\s*(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
@@ -55,7 +56,7 @@ def expected_type(question: str) -> str | None:
     q = question or ""
     if _Q_DATE.search(q):
         return DATE
-    if _Q_QUANTITY.search(q):
+    if _Q_QUANTITY.search(q) or asks_money(q):  # "What did she earn ...?" asks for an amount, like "how much"
         return QUANTITY
     if _Q_PERSON.search(q):
         return PERSON
@@ -105,9 +106,11 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
         if not unit and asks_money(question):  # "How much did they pay?": an amount of money, in any currency
             return _fresh(set(money_amounts(sentence)), question)
         # A sentence-final "2024." is the year 2024, not a quantity: the number pattern takes the full stop along.
+        counts = counts_things(question)
         found = {m.group(0).strip().rstrip(".,") for m in _NUMBER.finditer(sentence)
-                 if not _is_bare_year(m.group(0).strip().rstrip(".,"), sentence, m.start())}
-        found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)}
+                 if not _is_bare_year(m.group(0).strip().rstrip(".,"), sentence, m.start())
+                 and not (counts and _is_duration(sentence, m.end()))}
+        found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence) if not (counts and _is_duration(sentence, m.end()))}
     elif qtype == PERSON:
         found = {p for n in _names(sentence) for p in _persons(n)}
     elif qtype == PLACE:
@@ -154,6 +157,25 @@ def _persons(name: str) -> set[str]:
         run.append(w)
     runs.append(run)
     return {" ".join(r) for r in runs if sum(w[:1].isupper() for w in r) >= 2}
+
+
+# "how many cows", "how many employees": a count of things, which a span of
+# time ("for forty years", "a 30-day trial", "three times a day") does not
+# give. "How many years ...", "how many times ..." ask for just that.
+_DURATION = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century|nights?|times)"
+_COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.I)
+_DURATION_AFTER = re.compile(rf"^(?:[- ]|\s+(?:more|fewer|full|whole|long|straight|consecutive|further|other)\s+)?{_DURATION}\b", re.I)
+
+
+def counts_things(question: str) -> bool:
+    """Whether a "how many" question counts things rather than spans of time ("how many cows", not "how many years")."""
+    m = _COUNTED.search(question or "")
+    return bool(m) and not re.fullmatch(_DURATION, m.group(1), re.I)
+
+
+def _is_duration(sentence: str, end: int) -> bool:
+    """Whether the figure ending at ``end`` measures time ("forty years", "30-day", "three times")."""
+    return bool(_DURATION_AFTER.match(sentence[end:]))
 
 
 def _is_bare_year(token: str, sentence: str, at: int) -> bool:

@@ -67,11 +67,14 @@ def asked_unit(question: str) -> str | None:
 # A question about what something costs, pays or earns asks for an amount of
 # money even when it names no currency: "How much did the author pay for the
 # schoolhouse?" is not answered by "empty for thirty years". Narrow on
-# purpose: "how much" with a money verb, or "what is the price/rent/fee";
-# "What is the memory cost of each item?" asks for bytes.
+# purpose: "how much" with a money verb, "what is the price/rent/fee", or
+# "what did/would ... cost/earn/charge/sell for" ("What did she earn in her
+# first year?"); "What is the memory cost of each item?" asks for bytes.
 _ASKS_MONEY = re.compile(
     r"\bhow much\b(?:(?!\bhow\b).)*?\b(cost|costs|costing|pay|pays|paid|charge|charges|charged|spend|spent|earn|earns|earned|"
     r"rent|sell for|sold for|sells for|fee|fees|price|priced|money|revenue|income|profit|salary|wages?|funding)\b|"
+    r"\bwhat (?:did|does|do|would|will|could|might|should) (?:(?!\b(?:what|how)\b)[\w'’-]+ ){1,8}?"
+    r"(?:cost|costs|earn|earns|earned|charge|charges|sell for|sold for|fetch|pay for|pay in|paid for|pay (?:her|him|them|me|you|us))\b|"
     r"\bwhat(?:'s|’s| is| was| are| were)? (?:the |its |their |our |his |her |my )?(?:[\w-]+(?:'s|’s)? ){0,2}?"
     r"(?:starting |monthly |annual |yearly |weekly |hourly |entry-level |sticker |retail |list |asking |purchase )?"
     r"(price|rent|fee|salary|wage|fare)\b",

@@ -96,7 +96,7 @@ def test_an_amount_of_money_in_any_currency():
     ("It was a good day.", set()),
 ])
 def test_a_number_in_words_is_one_answer(sentence, found):
-    assert candidates(sentence, QUANTITY, "How many people?") == found
+    assert candidates(sentence, QUANTITY, "How many?") == found  # counts nothing named: spans of time count too
 
 
 def test_a_unit_letter_must_end_its_word():
@@ -122,6 +122,13 @@ def test_more_ways_to_ask_for_a_date_or_an_amount(question, kind):
     ("How much did the company sell for?", True),
     ("what's the su7's starting price", True),
     ("What's the rent at Brackenhall Works?", True),
+    # "what did/would ... earn/cost/charge/sell for", with no "how much".
+    ("What did the apprentice earn in his second year?", True),
+    ("What would a family ticket cost me on a weekday?", True),
+    ("What did the gallery charge for the catalogue?", True),
+    ("What did the dealer pay them for the car?", True),
+    ("What did she pay attention to first?", False),
+    ("What did the shop sell in winter?", False),
     # An amount that is not money, and a price that is not asked for.
     ("What is the memory cost of storing each item?", False),
     ("How much storage does the Free plan give me?", False),
@@ -129,6 +136,32 @@ def test_more_ways_to_ask_for_a_date_or_an_amount(question, kind):
 ])
 def test_a_question_that_asks_for_money_without_naming_a_currency(question, money):
     assert asks_money(question) is money
+
+
+def test_a_question_that_asks_what_something_earned_asks_for_an_amount():
+    q = "What did the apprentice earn in his second year?"
+    assert expected_type(q) == QUANTITY
+    assert candidates("In his second year he worked on the new wing of the hospital.", QUANTITY, q) == set()
+    assert candidates("His pay rose to $9,800 a year.", QUANTITY, q) == {"$9,800"}
+    assert expected_type("At what temperature does the alloy soften?") == QUANTITY
+    assert expected_type("whats the upload size limit") == QUANTITY
+
+
+@pytest.mark.parametrize("sentence, found", [
+    # A span of time is no count of things.
+    ("The keeper fed the goats twice a day for thirty years.", {"twice"}),
+    ("Each of the 12 goats gets a 30-day course of treatment.", {"12"}),
+    ("After six more weeks the herd had grown to forty-one.", {"forty-one"}),
+    ("They tried it three times before it worked.", set()),
+])
+def test_a_count_of_things_is_not_a_span_of_time(sentence, found):
+    assert candidates(sentence, QUANTITY, "How many goats did the keeper have?") == found
+
+
+def test_a_question_about_time_still_takes_spans_of_time():
+    s = "The keeper fed the goats for thirty years, three times a day."
+    assert candidates(s, QUANTITY, "How many years did the keeper feed the goats?") == {"thirty", "three"}
+    assert candidates(s, QUANTITY, "how many times a day were they fed") == {"thirty", "three"}
 
 
 def test_a_money_question_is_answered_by_an_amount_in_any_currency():

@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 import math
-import re
 
 from .answer_types import core_question, expected_type, focus_entities, fold
 from .compose import candidates
+from .names import name_forms, named_in
 from .scope import paragraph
 from .settings import Settings
 from .support import ScoredSpan, passage_coverage
@@ -75,7 +75,7 @@ def gate_features(q: str, passages: list[Passage], scored: list[ScoredSpan], idf
     # A top sentence whose paragraph names everything the question is about, and
     # (for a typed question) holds an answer of that type: "Who is the CEO of
     # Tesla?" finds a CEO in one paragraph and Tesla in another, never both.
-    bound = float(any((s.answers or not qtype) and all(e in para for e in focus) for s, para in zip(top, paras)))
+    bound = float(any((s.answers or not qtype) and all(named_in(e, para) for e in focus) for s, para in zip(top, paras)))
     # The asked property stated in a paragraph that names what it is asked about: one sentence, both halves.
     joint = max(s.property_similarity * _share(focus, para) for s, para in zip(pool, paras))
     # "The lead" as an expectation over the top three, weighted by how clearly
@@ -110,24 +110,7 @@ def _share(focus: set[str], folded: str) -> float:
     """Share of the focus names found in ``folded`` text (1 when the question names nothing)."""
     if not focus:
         return 1.0
-    return sum(e in folded for e in focus) / len(focus)
-
-
-# "European" is about Europe, "Chinese" about China: a name ending like this
-# also counts as present when its stem is ("europ" in "Europe").
-_DEMONYM = re.compile(r"^(?P<stem>[a-z]{4,}?)(?:ean|ian|an|ese|ish)$")
-
-
-_PLACE_ENDINGS = ("", "e", "a", "y", "ia", "any", "ain", "en")  # Europe, China, Italy, Germany, Britain, Sweden
-
-
-def name_forms(name: str) -> list[str]:
-    """A folded name, and for a one-word demonym ("european") the place names it may come from ("europe", ...)."""
-    m = _DEMONYM.match(name)
-    if not m:
-        return [name]
-    stem = m.group("stem")  # a bare stem of four letters is too loose a substring ("chin" in "machine")
-    return [name] + [stem + end for end in _PLACE_ENDINGS if end or len(stem) >= 5]
+    return sum(named_in(e, folded) for e in focus) / len(focus)
 
 
 def _indexed(name: str, idf) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .answer_types import (DATE, PERSON, asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items,
                            surnames_named, without_focus)
+from .names import named_in
 from .scope import reads_alone, scope_lines
 from .spans import Span, sentence_spans
 from .text import numbers, terms
@@ -102,7 +103,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         if qtype == DATE and not answers and local[k]:  # "- Export to Parquet" under "## 2.4.0 — 2025-09-02": dated by its heading
             answers = frozenset(candidates(" ".join(local[k]), qtype, question))
         low = fold(sp.text + " " + about)
-        ent = (sum(e in low for e in focus) + sum(e in ctx_low[i] for e in focus)) / (2 * len(focus)) if focus else 1.0
+        ent = (sum(named_in(e, low) for e in focus) + sum(named_in(e, ctx_low[i]) for e in focus)) / (2 * len(focus)) if focus else 1.0
         novelty = len(st - qterms) / len(st) if st else 0.0
         prop = len(props & sst) / len(props) if props else 0.0
         f = (sim, cov, ctx, float(bool(qtype) and bool(answers)), float(bool(qtype) and not answers), ent, novelty, 1.0 / (1 + i),

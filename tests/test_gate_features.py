@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from assistant.chunking import chunk_lines
-from assistant.gate import GATE_FEATURES, gate_features, name_forms
+from assistant.gate import GATE_FEATURES, gate_features
+from assistant.names import name_forms, named_in
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
 from assistant.answer_types import PERSON, candidates, expected_type, focus_entities, surnames_named
@@ -36,6 +37,18 @@ def test_a_typed_question_about_a_name_needs_its_answer_beside_the_name():
     assert feature("Who is the CEO of Tesla?", scores, "typed_unbound") == 1.0  # a CEO here, Tesla there
     assert feature("Who is the CEO of Xiaomi?", scores, "typed_unbound") == 0.0
     assert feature("What is the market like?", scores, "typed_unbound") == 0.0  # no type asked: no such test
+
+
+def test_a_demonym_in_the_question_is_bound_by_the_place_it_names():
+    """"European buyers" is about Europe: a year beside "Europe" answers "before which year", as beside "Xiaomi"."""
+    text = "Lei Jun hopes to sell Xiaomi cars in Europe before 2030.\nThe market is competitive.\n"
+    chunk = chunk_lines(text.splitlines(keepends=True), "a.txt", "f" * 16, 400, 0)[0]
+    q = "Before which year does the chief want European buyers to get the cars?"
+    spans = [ScoredSpan(sp, 0, 0.4, 0.5, 2.0 - k, frozenset(candidates(sp.text, expected_type(q), q)), (), 0.4)
+             for k, sp in enumerate(sentence_spans(chunk))]
+    f = gate_features(q, [Passage(chunk=chunk, score=1.0, dense=0.4)], spans)
+    assert f[GATE_FEATURES.index("bound_answer")] == 1.0 and f[GATE_FEATURES.index("typed_unbound")] == 0.0
+    assert named_in("european", "sell cars in europe") and not named_in("european", "sell cars in asia")
 
 
 def test_companies_and_acronyms_are_not_people():

@@ -57,7 +57,7 @@ def _abbreviation(line: str, stop_end: int, next_at: int) -> bool:
     nxt = line[next_at]
     word = _word_before(line, stop, lambda ch: ch.isalnum() or ch in "._")  # "Mr", "e.g", "U.S"
     low = word.lower()
-    if word.isdigit() and len(word) <= 3 and not line[: stop - len(word)].strip():  # a numbered list item: "3. Enter a name ..."
+    if word.isdigit() and len(word) <= 3 and not line[: stop - len(word)].rsplit("\n", 1)[-1].strip():  # a numbered list item: "3. Enter a name ..."
         return True
     if nxt.islower():  # a sentence starts with a capital, a figure or a symbol: "approx. five", "Jr. was"
         return True

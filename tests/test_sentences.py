@@ -39,6 +39,12 @@ def test_ordinary_sentence_ends_still_split(line, parts):
     assert _split(line) == parts
 
 
+def test_a_numbered_step_on_a_later_line_keeps_its_number():
+    """Several lines split at once (a drafted answer, a passage): each line's "4." starts its step, not a sentence."""
+    text = "3. Choose the file and upload it.\n4. Click Start import. It takes a minute.\n"
+    assert _split(text) == ["3. Choose the file and upload it.\n4. Click Start import.", "It takes a minute."]
+
+
 def test_glued_paragraphs_split_where_the_space_was_lost():
     line = "He was born in Southampton.Canadian pacifist Robert Edis lived there in the 1930s.The house is gone."
     assert _split(line) == ["He was born in Southampton.", "Canadian pacifist Robert Edis lived there in the 1930s.",

@@ -3,15 +3,15 @@
 Lead with the one sentence that answers; add one only when it brings
 something asked for (another item of a list, another document's figure when
 the question spans documents); a sentence ending in a colon brings the list
-or steps that follow it. What is never quoted is decided in
+or steps that follow it (:mod:`assistant.lists`). What is never quoted is decided in
 :mod:`assistant.boilerplate`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from .boilerplate import LIST_ITEM, is_boilerplate, is_fence, is_heading, is_question_shaped, line_of
+from .boilerplate import is_boilerplate, is_question_shaped
+from .lists import whole_list, with_continuations, with_list
 from .locators import chunk_locator, locate
 from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
@@ -27,10 +27,6 @@ _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|source
 # Where a question asks a second thing: "..., and how many ...", "... ? Do they ...".
 _SPLIT = re.compile(r"\?\s+|,?\s+and\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)", re.I)
 _DOUBLE = re.compile(r"^\s*(when|where|who) and (when|where|who)\b", re.I)
-# A sentence opening like this carries on the one before it ("Additionally, ...", "These could include ...").
-_CONTINUES = re.compile(r"^(these|such|additionally|moreover|also|furthermore|in addition|other)\b", re.I)
-
-MAX_LIST_LINES = 10  # steps after a colon: a long how-to still reads as one answer
 # A sentence opening like this leans on the one before it (the old extractive answer's rule, kept).
 _LEANS = re.compile(r"^(these|this|they|it|its|such|the (first|second|third|next|latter|former))\b", re.I)
 MAX_LEANING = 2  # "The first phase ... The second phase ...": two is the common "two-part" shape
@@ -86,10 +82,10 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     chosen = rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
-        chosen = _whole_list(_with_continuations(chosen, ordered))
+        chosen = whole_list(with_continuations(chosen, ordered))
     chosen = _with_leaning(_answer_starts_the_line(question, chosen, ordered), ordered)
     chosen = _with_antecedent(question, chosen, ordered)
-    return [_with_list(s, ordered) for s in chosen]
+    return [with_list(s, ordered) for s in chosen]
 
 
 # A lead this short ("A: Yes.", "No.") answers a yes/no question and stops
@@ -191,52 +187,6 @@ def _answers_part(s: ScoredSpan, part: str, qtype: str | None) -> bool:
     return _part_coverage(s, part) >= 0.5
 
 
-def _with_continuations(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A list sentence followed in its paragraph by "Additionally, ..." or "These could include ..." brings that one too."""
-    out: list[ScoredSpan] = []
-    taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
-    for c in chosen:
-        out.append(c)
-        after = sorted((o for o in ordered if o.span.chunk.source == c.span.chunk.source and o.span.start_line == c.span.start_line
-                        and o.span.start_char > c.span.start_char), key=lambda o: o.span.start_char)
-        if after and _CONTINUES.match(after[0].span.text) and (after[0].span.chunk.source, after[0].span.start_char) not in taken:
-            out.append(after[0])
-            taken.add((after[0].span.chunk.source, after[0].span.start_char))
-    return out
-
-
-# A bullet, not a number: numbered lines are steps of a procedure, which a
-# "which ..." question rarely asks for whole (a colon lead brings them when it does).
-_BULLET = re.compile(r"^\s*[-*•+]\s+\S")
-
-
-def _whole_list(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
-    """Two or more items of one bulleted list answer a list question: the answer quotes the whole list.
-
-    "Which formats can I export to?" ranks three of the four export formats
-    first; the fourth is the line between them.
-    """
-    lead = chosen[0]
-    items = [c for c in chosen if c.span.chunk is lead.span.chunk and _BULLET.match(line_of(c.span))]
-    if len(items) < 2:
-        return chosen
-    c = lead.span.chunk
-    lines = c.text.split("\n")
-    first, last = (min(i.span.start_line for i in items) - c.start_line, max(i.span.end_line for i in items) - c.start_line)
-    if any(not _BULLET.match(ln) for ln in lines[first : last + 1] if ln.strip()):
-        return chosen  # items of two lists, or a list with prose between: quote them as they are
-    while first > 0 and _BULLET.match(lines[first - 1]):
-        first -= 1
-    while last + 1 < len(lines) and _BULLET.match(lines[last + 1]) and last - first + 1 < MAX_LIST_LINES:
-        last += 1
-    a = sum(len(ln) + 1 for ln in lines[:first])
-    b = sum(len(ln) + 1 for ln in lines[: last + 1]) - 1
-    block = replace(lead.span, text=c.text[a:b], start_line=c.start_line + first, end_line=c.start_line + last,
-                    start_char=c.start_char + a)
-    whole = replace(items[0], span=block)
-    return [whole if x is items[0] else x for x in chosen if x is items[0] or x not in items]
-
-
 def _extras(question: str, chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:
     """Further sentences that bring a new item or another document's view."""
     qt = set(terms(question))
@@ -263,35 +213,6 @@ def _extras(question: str, chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> 
         have |= st
         sources.add(s.span.chunk.source)
     return out
-
-
-def _with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
-    """A sentence ending in ':' extended over the list or steps that follow it in its chunk."""
-    if not s.span.text.rstrip().endswith(":"):
-        return s
-    c = s.span.chunk
-    follow = sorted(
-        (o.span for o in ordered if o.span.chunk.source == c.source and o.span.start_char > s.span.start_char
-         and c.start_char <= o.span.start_char < c.end_char),
-        key=lambda sp: sp.start_char,
-    )
-    last = s.span
-    fenced = False  # inside a fenced code block ("Install it with:" then the command): every line belongs
-    for sp in follow[:MAX_LIST_LINES]:
-        fence = is_fence(sp.text)
-        if sp.start_line > last.end_line + 2 or (
-                not fenced and not fence and is_heading(sp) and not LIST_ITEM.match(line_of(sp))):
-            break
-        fenced ^= fence
-        last = sp
-        if fence and not fenced:  # the block has closed: the command is the answer's end
-            break
-    if last is s.span:
-        return s
-    a = s.span.start_char - c.start_char
-    b = last.start_char - c.start_char + len(last.text)
-    block = replace(s.span, text=c.text[a:b], end_line=last.end_line)
-    return replace(s, span=block)
 
 
 CLOSEST = 2  # passages a refusal points to: enough to look further, too few to read as an answer

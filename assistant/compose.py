@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .boilerplate import is_boilerplate, is_question_shaped
-from .lists import whole_list, with_continuations, with_list
+from .lists import procedure_lead, whole_list, with_continuations, with_list
 from .locators import chunk_locator, locate
 from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
@@ -83,7 +83,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = whole_list(with_continuations(chosen, ordered))
-    chosen = _with_leaning(_answer_starts_the_line(question, chosen, ordered), ordered)
+    chosen = _with_leaning(_answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered), ordered)
     chosen = _with_antecedent(question, chosen, ordered)
     return [with_list(s, ordered) for s in chosen]
 

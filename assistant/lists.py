@@ -90,3 +90,29 @@ def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     b = last.start_char - c.start_char + len(last.text)
     block = replace(s.span, text=c.text[a:b], end_line=last.end_line)
     return replace(s, span=block)
+
+
+_STEP = re.compile(r"^\s*\d+[.)]\s+\S")  # "3. Turn on Available offline."
+
+
+def procedure_lead(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
+    """A lead that is one numbered step gives way to the sentence that introduces its steps ("..., follow these steps:").
+
+    "How do I export a notebook to PDF?" is closest to step 4, "Select PDF
+    ... and click Export."; quoted alone it skips opening the notebook and
+    the menu. The colon lead then brings every step (:func:`with_list`).
+    """
+    lead = chosen[0]
+    if not _STEP.match(line_of(lead.span)):
+        return chosen
+    at = lead.span.start_char
+    before = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source and o.span.start_char < at),
+                    key=lambda o: -o.span.start_char)
+    for k, o in enumerate(before):
+        if _STEP.match(line_of(o.span)):
+            continue  # an earlier step of the same procedure
+        # Overlapping chunks share sentences: the intro's own chunk must reach the lead, or its quote would stop short.
+        if k < MAX_LIST_LINES and o.span.text.rstrip().endswith(":") and o.span.chunk.end_char > at:
+            return [o] + [x for x in chosen[1:] if x is not o]
+        break
+    return chosen

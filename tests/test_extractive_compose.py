@@ -44,6 +44,20 @@ def test_steps_after_a_colon_come_with_the_sentence():
     assert quote in text and chosen[0].span.end_line > chosen[0].span.start_line
 
 
+def test_a_lone_step_gives_way_to_the_steps_it_belongs_to():
+    text = ("## Export\n\nTo export a notebook, follow these steps:\n\n1. Open the notebook in the sidebar.\n"
+            "2. Click the three-dot menu and choose Export.\n3. Select PDF and click Export.\n\nLarge exports take a minute.\n")
+    p = passage("export.md", text)
+    chosen = compose("How do I export a notebook to PDF?", scored_by([p], ["3. Select PDF"]))
+    quote = chosen[0].span.text
+    assert quote.startswith("To export a notebook, follow these steps:") and "1. Open the notebook" in quote
+    assert "3. Select PDF and click Export." in quote
+    assert len(chosen) == 1
+    # A numbered line that no colon introduces stays as it is.
+    q = passage("notes.md", "Release notes.\n\n1. Exports to PDF are faster.\n2. Search is fixed.\n")
+    assert [c.span.text for c in compose("Are PDF exports faster?", scored_by([q], ["1. Exports"]))] == ["1. Exports to PDF are faster."]
+
+
 def test_headings_bylines_copyright_and_comments_are_never_quoted():
     text = ("Xiaomi's Competitive Advantage\n© Xiaomi Corporation\nTags: Xiaomi, electric car, Lei Jun\n"
             "The company names Tesla, BMW and Volkswagen as rivals.\nReader comments\n- Anonymous\n"

@@ -75,11 +75,14 @@ def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     )
     last = s.span
     fenced = False  # inside a fenced code block ("Install it with:" then the command): every line belongs
+    begun = False  # a list has begun: prose after a blank line is the next paragraph, not the list
     for sp in follow[:MAX_LIST_LINES]:
         fence = is_fence(sp.text)
-        if sp.start_line > last.end_line + 2 or (
-                not fenced and not fence and is_heading(sp) and not LIST_ITEM.match(line_of(sp))):
+        item = bool(LIST_ITEM.match(line_of(sp)))
+        if sp.start_line > last.end_line + 2 or (not fenced and not fence and (
+                (is_heading(sp) and not item) or (begun and not item and sp.start_line > last.end_line + 1))):
             break
+        begun |= item
         fenced ^= fence
         last = sp
         if fence and not fenced:  # the block has closed: the command is the answer's end

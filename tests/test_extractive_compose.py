@@ -41,6 +41,10 @@ def test_steps_after_a_colon_come_with_the_sentence():
     assert quote.startswith("To add a new column, follow these steps:")
     assert "2. Click Add column." in quote and "3. Name the column and press Enter." in quote
     assert "Rows" not in quote  # stops at the next heading
+    wrapped = ("To add a column:\n\n- Open the board and click the plus sign at the\n  right end of the header.\n- Name it.\n\n"
+               "Columns can be renamed later.\n")
+    listed = compose("How do I add a column?", scored_by([passage("b.md", wrapped)], ["To add a column"]))[0].span.text
+    assert "right end of the header." in listed and listed.endswith("- Name it.")  # a wrapped item stays whole
     assert quote in text and chosen[0].span.end_line > chosen[0].span.start_line
 
 
@@ -51,7 +55,7 @@ def test_a_lone_step_gives_way_to_the_steps_it_belongs_to():
     chosen = compose("How do I export a notebook to PDF?", scored_by([p], ["3. Select PDF"]))
     quote = chosen[0].span.text
     assert quote.startswith("To export a notebook, follow these steps:") and "1. Open the notebook" in quote
-    assert "3. Select PDF and click Export." in quote
+    assert quote.endswith("3. Select PDF and click Export.")  # the paragraph after the steps is not one of them
     assert len(chosen) == 1
     # A numbered line that no colon introduces stays as it is.
     q = passage("notes.md", "Release notes.\n\n1. Exports to PDF are faster.\n2. Search is fixed.\n")

@@ -118,8 +118,16 @@ def _scope(span: Span) -> tuple[str | None, tuple[str, ...], str]:
 
 
 def paragraph(span: Span) -> str:
-    """The line of the chunk that holds ``span`` (a paragraph, in most text files), read with its scope."""
-    return " ".join([line_of(span)] + scope_lines(span))
+    """The lines of the chunk that hold ``span`` (a paragraph, in most text files), read with its scope.
+
+    Every line of a sentence hard-wrapped over several: "... will take a" /
+    "domain name argument and perform a conversion to ASCII ..." names ASCII.
+    """
+    c = span.chunk
+    at = span.start_char - c.start_char
+    end = c.text.find("\n", at + len(span.text))
+    lines = c.text[c.text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(c.text)]
+    return " ".join([lines.replace("\n", " ")] + scope_lines(span))
 
 
 def with_headings(chunks: list[Chunk], lines: list[str]) -> list[Chunk]:

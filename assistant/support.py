@@ -53,14 +53,7 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
     the type asked (one the question does not already state), and whether it
     is about the entity the question names.
     """
-    seen: set[tuple[str, int]] = set()
-    spans: list[tuple[int, Span]] = []
-    for i, p in enumerate(passages):
-        for sp in sentence_spans(p.chunk):
-            key = (sp.chunk.source, sp.start_char)
-            if key not in seen:  # overlapping chunks repeat sentences
-                seen.add(key)
-                spans.append((i, sp))
+    spans = whole_sentences([(i, sp) for i, p in enumerate(passages) for sp in sentence_spans(p.chunk)])
     if not spans:
         return []
     vecs = _SENTENCES.embed(embedder, [sp.text for _, sp in spans])
@@ -111,6 +104,29 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         out.append(ScoredSpan(sp, i, sim, cov, rank_score(f), answers, f, max(0.0, float(pcos))))
     out.sort(key=lambda s: -s.score)
     return out
+
+
+def whole_sentences(spans: list[tuple[int, Span]]) -> list[tuple[int, Span]]:
+    """Each sentence once, whole: overlapping chunks repeat sentences, and cut hard-wrapped ones.
+
+    A chunk can start or end inside a sentence wrapped over several lines
+    (README text at 80 columns): its first span is then the sentence's tail
+    ("domain name argument and perform a conversion ..."), which another
+    chunk holds whole. A span inside another span of the same file is
+    dropped; the whole sentence keeps its place in passage order.
+    """
+    by_file: dict[str, list[tuple[int, int]]] = {}
+    for k, (_, sp) in enumerate(spans):
+        by_file.setdefault(sp.chunk.source, []).append((sp.start_char, -len(sp.text), k))
+    keep: set[int] = set()
+    for ranges in by_file.values():
+        end = -1
+        for start, neg_len, k in sorted(ranges):
+            if start - neg_len <= end:  # ends within a kept span that starts no later: a repeat or a fragment
+                continue
+            keep.add(k)
+            end = start - neg_len
+    return [s for k, s in enumerate(spans) if k in keep]
 
 
 SCOPE_LINES_READ = 2  # the nearest two scope lines: "Removed" and "2.3.0 — 2025-06-01", not the whole trail

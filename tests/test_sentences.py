@@ -2,7 +2,9 @@
 import pytest
 
 from assistant.sentences import split_sentences
+from assistant.scope import paragraph
 from assistant.spans import sentence_spans
+from assistant.support import whole_sentences
 from assistant.types import Chunk
 
 
@@ -73,6 +75,24 @@ def test_a_wrapped_line_that_starts_with_inline_code_continues_the_sentence():
     assert len(spans) == 1 and "`None`" in spans[0].text and (spans[0].start_line, spans[0].end_line) == (1, 2)
     fence = "Install it:\n```\npip install x\n```\n"
     assert [s.text for s in sentence_spans(_chunk(fence))][0] == "Install it:"  # a fence still breaks the run
+
+
+def test_a_chunk_that_starts_inside_a_wrapped_sentence_gives_no_half_sentence():
+    """Overlapping chunks of hard-wrapped text: the tail a later chunk starts with is dropped; the whole sentence stays."""
+    text = ("Intro line here.\nFor typical usage, the encode and decode functions will take a\n"
+            "domain name argument and perform a conversion to ASCII-compatible encoding.\nNext sentence.\n")
+    whole = _chunk(text)
+    tail_at = text.index("domain name")
+    later = Chunk(id="d", source="README.md", text=text[tail_at:], start_line=3, end_line=4, start_char=tail_at,
+                  end_char=len(text), content_hash="h2", file_hash="f" * 64, index=1, n_chunks=2)
+    spans = whole_sentences([(1, sp) for sp in sentence_spans(later)] + [(0, sp) for sp in sentence_spans(whole)])
+    texts = [sp.text for _, sp in spans]
+    assert not any(t.startswith("domain name") for t in texts)
+    assert "For typical usage, the encode and decode functions will take a\ndomain name argument and perform a " \
+           "conversion to ASCII-compatible encoding." in texts
+    assert texts.count("Next sentence.") == 1  # a sentence both chunks hold, once
+    lead = next(sp for _, sp in spans if sp.text.startswith("For typical"))
+    assert "ASCII-compatible" in paragraph(lead)  # its paragraph is every line it spans
 
 
 SCRAPED = (

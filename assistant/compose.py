@@ -85,7 +85,23 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
         chosen = whole_list(with_continuations(chosen, ordered))
     chosen = _with_leaning(_answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered), ordered)
     chosen = _with_antecedent(question, chosen, ordered)
-    return [with_list(s, ordered) for s in chosen]
+    return _without_repeats([with_list(s, ordered) for s in chosen])
+
+
+def _without_repeats(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
+    """The answer without a sentence that another of its quotes already holds.
+
+    A colon lead quotes the list after it; an item of that list, chosen on
+    its own as "more items", would be quoted and cited a second time.
+    """
+    def reach(c: ScoredSpan) -> tuple[str, int, int]:
+        return c.span.chunk.source, c.span.start_char, c.span.start_char + len(c.span.text)
+
+    def holds(a: ScoredSpan, b: ScoredSpan, a_first: bool) -> bool:
+        (fa, sa, ea), (fb, sb, eb) = reach(a), reach(b)
+        return fa == fb and sa <= sb and eb <= ea and ((sa, ea) != (sb, eb) or a_first)
+
+    return [c for k, c in enumerate(chosen) if not any(holds(o, c, j < k) for j, o in enumerate(chosen) if j != k)]
 
 
 # A lead this short ("A: Yes.", "No.") answers a yes/no question and stops

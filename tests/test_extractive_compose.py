@@ -62,6 +62,14 @@ def test_a_lone_step_gives_way_to_the_steps_it_belongs_to():
     assert [c.span.text for c in compose("Are PDF exports faster?", scored_by([q], ["1. Exports"]))] == ["1. Exports to PDF are faster."]
 
 
+def test_a_list_item_is_not_quoted_again_after_the_list_that_holds_it():
+    text = ("The cloud icon shows the sync status:\n\n- Green cloud: everything is synced.\n"
+            "- Blue arrows: sync is in progress.\n- Red mark: sync failed.\n")
+    p = passage("sync.md", text)
+    chosen = compose("Which states can the sync icon show?", scored_by([p], ["The cloud icon", "Blue arrows"]))
+    assert len(chosen) == 1 and "- Red mark: sync failed." in chosen[0].span.text
+
+
 def test_headings_bylines_copyright_and_comments_are_never_quoted():
     text = ("Xiaomi's Competitive Advantage\n© Xiaomi Corporation\nTags: Xiaomi, electric car, Lei Jun\n"
             "The company names Tesla, BMW and Volkswagen as rivals.\nReader comments\n- Anonymous\n"

@@ -167,6 +167,7 @@ _COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.I)
 _DURATION_AFTER = re.compile(rf"^(?:[- ]|\s+(?:more|fewer|full|whole|long|straight|consecutive|further|other)\s+)?{_DURATION}\b", re.I)
 
 
+@lru_cache(maxsize=1024)  # asked once per candidate sentence of a question
 def counts_things(question: str) -> bool:
     """Whether a "how many" question counts things rather than spans of time ("how many cows", not "how many years")."""
     m = _COUNTED.search(question or "")

@@ -88,6 +88,7 @@ _CURRENCY = (r"[$€£¥₹₩₽₺₪฿]|\b(?:usd|eur|gbp|cny|rmb|jpy|chf|sek
 _MONEY = re.compile(rf"{_NUM}\s?(?:{_CURRENCY})|(?:{_CURRENCY})\s?{_NUM}", re.I)
 
 
+@lru_cache(maxsize=1024)  # asked once per candidate sentence of a question, like asked_unit
 def asks_money(question: str) -> bool:
     """Whether a question asks what something costs, pays or earns ("How much did they pay for it?")."""
     return bool(_ASKS_MONEY.search(question or ""))

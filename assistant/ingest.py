@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Callable
 
 from .chunking import chunk_lines
-from .scope import with_headings
+from .headings import with_headings
 from .errors import CorpusMissingError, EmptyCorpusError
 from .loaders import READER_VERSION, SkipFile, discover, file_hash, load
 from .locators import attach
+from .reader import reader_fingerprint
 from .settings import Settings
 from .store import Store
 from .types import Chunk, FileResult, IngestReport
@@ -105,9 +106,10 @@ def ingest(
         store.reset()
     manifest = {} if (rebuild and dry_run) else store.manifest()
     # Chunk ids do not encode the chunk size or how a file was read, so a
-    # changed size, overlap or reader must re-chunk every file; the setting is
-    # recorded once a run completes.
-    chunking = f"{settings.chunk_tokens}/{settings.chunk_overlap}/reader {READER_VERSION}"
+    # changed size, overlap or reader (its code or its libraries:
+    # assistant/reader.py) must re-chunk every file; the setting is recorded
+    # once a run completes.
+    chunking = f"{settings.chunk_tokens}/{settings.chunk_overlap}/reader {READER_VERSION}.{reader_fingerprint()}"
     rechunk = bool(manifest) and store.info("chunking", chunking) != chunking
     writer = _Writer(store, embedder)
     max_bytes = int(settings.max_file_mb * 1_000_000)

@@ -8,25 +8,21 @@ with its scope, so a question that names the version, the tool or the
 customer finds the sentence that answers it.
 
 Ingest records, with each chunk, the headings in force where it starts
-(:func:`with_headings`), so a chunk that starts inside a section still knows
+(:func:`assistant.headings.with_headings`), so a chunk that starts inside a section still knows
 which; the rest is read from the chunk's own lines.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 
 from .answer_types import DATE, candidates, expected_type
-from .boilerplate import LIST_ITEM, asks, display_text, is_fence, is_markup_or_byline, line_of, states_something
+from .boilerplate import LIST_ITEM, asks, display_text, line_of
+from .headings import PLAIN_LEVEL, heading_lines, heading_text, title_like
 from .loaders import split_lines
-from .spans import Span, is_table_row
+from .spans import Span
 from .text import terms
-from .types import Chunk
 
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.*?)[\s#]*$")
-_WIKI_HEADING = re.compile(r"^(={2,6})\s*(?P<text>[^=].*?)\s*\1\s*$")  # "== Geography ==" (a wiki text dump)
-_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)])\s")
 # A sentence of at most this many words, on a line of at most twice that, is
 # also read under its scope (support.py) and may be shown with its headings:
 # the median sentence of our calibration corpora runs about 20 words, and
@@ -40,8 +36,6 @@ def reads_alone(span: Span) -> bool:
     if len(span.text.split()) > SCOPED_MAX_WORDS:
         return False
     return len(line_of(span).split()) <= 2 * SCOPED_MAX_WORDS or _scope(span)[0] is not None
-MAX_HEADING_WORDS = 14  # the longest unmarked line read as a heading (boilerplate.is_heading's bound)
-_PLAIN = 7  # the level of an unmarked heading line: below every markdown level (1..6)
 
 
 def scope_lines(span: Span, with_title: bool = True) -> list[str]:
@@ -104,16 +98,16 @@ def _scope(span: Span) -> tuple[str | None, tuple[str, ...], str]:
     before = next((k for k in range(at - 1, -1, -1) if lines[k].strip()), None)
     asked = lines[before].strip() if before is not None and asks(lines[before]) else None
     title, heads = _split_heads(c.heads)
-    if c.start_line == 1 and at > 0 and _title_like(lines[0]):
+    if c.start_line == 1 and at > 0 and title_like(lines[0]):
         title = lines[0]
     above = heads + lines[:at]
-    level = _PLAIN + 1
+    level = PLAIN_LEVEL + 1
     headings: list[str] = []
-    for k, depth in reversed(_headings(above)):  # nearest first: one heading of each shallower level
+    for k, depth in reversed(heading_lines(above)):  # nearest first: one heading of each shallower level
         if depth < level:
-            headings.append(_heading_text(above[k]))
+            headings.append(heading_text(above[k]))
             level = depth
-    title = _heading_text(title) if title else ""
+    title = heading_text(title) if title else ""
     return asked, tuple(h for h in headings if h != title), title  # the title is the whole document's scope, not a section's
 
 
@@ -130,68 +124,8 @@ def paragraph(span: Span) -> str:
     return " ".join([lines.replace("\n", " ")] + scope_lines(span))
 
 
-def with_headings(chunks: list[Chunk], lines: list[str]) -> list[Chunk]:
-    """``chunks`` with the headings in force at each one's first line (:attr:`Chunk.heads`)."""
-    if not chunks:
-        return chunks
-    title = lines[0].rstrip("\r\n") if lines and _title_like(lines[0]) else ""
-    levels = dict(_headings([ln.rstrip("\r\n") for ln in lines]))
-    trail: list[tuple[int, str]] = []  # (level, line) from the shallowest down
-    starts = {c.start_line for c in chunks}
-    at_line: dict[int, str] = {}
-    for k, raw in enumerate(lines):
-        if k and k + 1 in starts and (title or trail):  # a chunk from line 1 holds its own title
-            at_line[k + 1] = "\n".join([title] + [t for _, t in trail if t != title])
-        if k in levels:
-            trail = [(d, t) for d, t in trail if d < levels[k]] + [(levels[k], raw.rstrip("\r\n"))]
-    return [replace(c, heads=at_line.get(c.start_line, "")) for c in chunks]
-
-
-def _headings(lines: list[str]) -> list[tuple[int, int]]:
-    """(index, level) of each heading line, outside fenced code blocks."""
-    out, fenced = [], False
-    for k, line in enumerate(lines):
-        if is_fence(line):
-            fenced = not fenced
-            continue
-        depth = 0 if fenced else heading_level(line)
-        if depth:
-            out.append((k, depth))
-    return out
-
-
-def heading_level(line: str) -> int:
-    """1..6 for a markdown heading, 7 for an unmarked heading line, 0 for any other line."""
-    m = _MD_HEADING.match(line) or _WIKI_HEADING.match(line)
-    if m:
-        return len(m.group(1))
-    return _PLAIN if _unmarked_heading(line) else 0
-
-
 def _split_heads(heads: str) -> tuple[str, list[str]]:
     if not heads:
         return "", []
     first, *rest = heads.split("\n")
     return first, rest
-
-
-def _heading_text(line: str) -> str:
-    m = _MD_HEADING.match(line) or _WIKI_HEADING.match(line)
-    return (m.group("text") if m else line).strip()
-
-
-def _title_like(line: str) -> bool:
-    """A first line that names the document: a heading, or a short line such as "Transcript: call with Acme, 3 May"."""
-    return bool(_MD_HEADING.match(line)) or (_short_line(line) and not is_markup_or_byline(line))
-
-
-def _unmarked_heading(line: str) -> bool:
-    """A short line on its own that states nothing ("The Rise of Electric Vehicles"), not a field or list line."""
-    return _short_line(line) and not states_something(line.strip()) and not is_markup_or_byline(line)
-
-
-def _short_line(line: str) -> bool:
-    t = line.strip()
-    words = t.split()
-    return (0 < len(words) <= MAX_HEADING_WORDS and not t.endswith((".", "!", "?", ";", ",", ":")) and not asks(t)
-            and not _ITEM.match(t) and not is_table_row(t) and "|" not in t and not is_fence(t))

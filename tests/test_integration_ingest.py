@@ -157,6 +157,17 @@ def test_an_index_from_an_older_reader_is_read_again_once(workspace, counting):
     assert bot.ingest().summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
 
 
+def test_a_changed_reader_code_reads_every_file_again_once(workspace, counting, monkeypatch):
+    """A new sentence or chunking rule (a new fingerprint, assistant/reader.py) re-reads files whose bytes did not change."""
+    ws = workspace
+    bot = ws.assistant(embedder=counting)
+    bot.ingest()
+    monkeypatch.setattr("assistant.ingest.reader_fingerprint", lambda: "0123456789ab")
+    assert bot.ingest().summary() == "0 added, 5 changed, 0 unchanged, 0 removed"
+    assert_index_matches_corpus(ws)
+    assert bot.ingest().summary() == "0 added, 0 changed, 5 unchanged, 0 removed"
+
+
 # -- bad files ------------------------------------------------------------------
 def minimal_pdf(lines: list[str]) -> bytes:
     """A one-page PDF whose text layer holds ``lines`` (Helvetica, one per line)."""

@@ -6,7 +6,8 @@ import pytest
 from assistant.boilerplate import display_text, is_boilerplate, is_heading
 from assistant.chunking import chunk_lines
 from assistant.loaders.text import split_lines
-from assistant.scope import quoted, scope_lines, with_headings
+from assistant.headings import with_headings
+from assistant.scope import quoted, scope_lines
 from assistant.spans import sentence_spans
 
 NOTES_MD = """# Platform team weekly sync — 14 October 2025

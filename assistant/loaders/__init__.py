@@ -33,9 +33,12 @@ OFFICE_TYPES = {".docx", ".pptx", ".xlsx", ".xlsm"}
 CSV_TYPES = {".csv"}
 SUPPORTED = TEXT_TYPES | HTML_TYPES | PDF_TYPES | OFFICE_TYPES | CSV_TYPES
 
-# How files are read into lines. An index built by an older reader is read
+# How files are read into lines. An index built by another reader is read
 # again once (ingest compares it with what the index records), since an
-# unchanged file would otherwise keep its old text. 2: Markdown and HTML
+# unchanged file would otherwise keep its old text. Since session 12 the
+# reader's code and libraries are fingerprinted (assistant/reader.py), so a
+# change to them needs no bump; the history below names what each version
+# changed. 2: Markdown and HTML
 # table rows name their columns. 3: chunks record the headings in force where
 # they start (assistant/scope.py). 4: sentences (and so chunk boundaries) no
 # longer end at "Mr." or "St.", and do end where scraped text glued two

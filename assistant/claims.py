@@ -143,12 +143,13 @@ class _Judge:
         # Words the passages or the question use in lower case: a capitalised
         # opener among them is an ordinary word, not a name.
         self.lower_words = set(re.findall(r"\b[a-z][a-z'-]+\b", " ".join(self.texts) + " " + fold(question)))
+        self.lower_stems = {stem(w) for w in self.lower_words}
         self.names = known_names | proper_names(self.texts)
 
     def _opener_is_name(self, word: str) -> bool:
         """A capitalised first word is checked as a name unless it reads as an ordinary word here."""
         low = word.lower()
-        if low in self.lower_words or stem(low) in self.lower_words:
+        if low in self.lower_words or stem(low) in self.lower_stems:
             return False
         return low in self.names or low not in english_words()
 

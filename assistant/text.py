@@ -22,17 +22,29 @@ def normalize_numbers(text: str) -> str:
     return _NUM_SEP.sub("", text)
 
 
+_UNDOUBLE = frozenset("bdgkmnprt")  # "committed" -> "commit", "planning" -> "plan"; not "ll", "ss", "zz"
+
+
 @lru_cache(maxsize=1 << 16)  # a corpus's vocabulary repeats: BM25 and the answer check stem the same words again and again
 def stem(word: str) -> str:
-    """A deliberately light stemmer: plural and common verb endings only."""
+    """A deliberately light stemmer: plurals and common verb endings, to one form.
+
+    "mine", "mines", "mined" and "mining" all give "min"; "commit" and
+    "committed" give "commit"; "include" and "including" give "includ".
+    Irregular forms ("grew", "sold") are left alone: mapping them to their
+    base form is in docs/extractive-answers.md, "Tried and not kept".
+    """
     if word.isdigit() or len(word) <= 3:
         return word
-    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+    for suf, rep in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suf) and len(word) - len(suf) >= 3:
             if suf == "s" and word.endswith(("ss", "us", "is")):
                 return word
-            return word[: -len(suf)] + rep
-    return word
+            word = word[: -len(suf)] + rep
+            if suf in ("ing", "ed") and word[-1] == word[-2] and word[-1] in _UNDOUBLE:
+                word = word[:-1]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 and not word.endswith(("ee", "ye")) else word
 
 
 def tokens(text: str) -> list[str]:

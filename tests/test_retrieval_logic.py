@@ -1,7 +1,7 @@
 from assistant.bm25 import BM25, rrf
 from assistant.condense import reply_names, standalone_question
 from assistant.guard import injection_reason
-from assistant.text import numbers, terms
+from assistant.text import numbers, stem, terms
 
 
 def test_bm25_prefers_matching_document():
@@ -147,3 +147,13 @@ def test_scores_are_the_same_to_the_last_bit_in_every_process():
     runs = {subprocess.run([sys.executable, "-c", _SCORES], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
     assert len(runs) == 1, runs
+
+
+def test_word_forms_of_one_word_share_a_term():
+    assert len({stem(w) for w in ("mine", "mines", "mined", "mining")}) == 1
+    assert stem("committed") == stem("commit") and stem("planning") == stem("plan")
+    assert stem("including") == stem("include") == stem("includes") and stem("carried") == stem("carries")
+    assert stem("agree") != stem("ag") and stem("pass") == stem("passes") and stem("focus") == "focus"
+    bm = BM25(["The old mines in the hills gave silver.", "The hills give a view of the coast."])
+    (top, best), (_, other) = bm.search("mining in the hills", 2)
+    assert top == 0 and best > other

@@ -23,12 +23,17 @@ _COMMENTS = re.compile(r"^\s*(reader comments|comments|\d+ (thoughts|comments|re
 _RULE = re.compile(r"^\s*([=\-~^#*+_.`]{3,}|#{1,6}\s.*)\s*$")  # markdown/rst heading marks and rules
 _DATE_LINE = re.compile(r"^[-–•*\s]*\d{1,2} [A-Z][a-z]{2} \d{4}$|^[-–•*]\s*\w+$")  # "- 14 Dec 2024", "- Anonymous"
 LIST_ITEM = re.compile(r"^\s*([-*•+]|\d+[.)]|[a-z][.)])\s+\S")
+# A line that is only a link to a place on the same page, "- [Parse configuration
+# as a stream](#parse-configuration-as-a-stream)": a table of contents entry,
+# which names a section and states nothing (a README's contents list was quoted
+# as a second answer sentence in our packages calibration family, session 12).
+_CONTENTS_ENTRY = re.compile(r"^([-*•+]|\d+[.)])?\s*\[[^\]]*\]\(#[^)]*\)\s*$")
 
 
 def is_markup_or_byline(line: str) -> bool:
-    """A byline, copyright line, tag list, date line, rule or other markup: what is neither content nor a heading."""
+    """A byline, copyright line, tag list, date line, rule, contents entry or other markup: neither content nor a heading."""
     t = line.strip()
-    return bool(_BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t) or is_separator(t))
+    return bool(_BOILER.search(t) or _RULE.match(t) or _DATE_LINE.match(t) or _CONTENTS_ENTRY.match(t) or is_separator(t))
 
 
 def is_boilerplate(span: Span) -> bool:

@@ -83,7 +83,7 @@ def test_headings_bylines_copyright_and_comments_are_never_quoted():
 
 
 def test_a_list_question_adds_a_sentence_with_more_items_but_no_padding():
-    text = ("The SU7 offers advanced connectivity, AI integration and a sleek design.\n"
+    text = ("The SU7 offers advanced connectivity in every trim.\n"
             "Additionally, it offers voice control, navigation and personalised settings.\n"
             "The market is changing quickly.\n")
     p = passage("a.txt", text)
@@ -92,6 +92,20 @@ def test_a_list_question_adds_a_sentence_with_more_items_but_no_padding():
     assert texts[0].startswith("The SU7 offers advanced connectivity")
     assert any(t.startswith("Additionally, it offers voice control") for t in texts)
     assert "The market is changing quickly." not in texts
+
+
+def test_a_lead_that_names_a_series_of_items_is_the_whole_list():
+    text = ("Email support also answers in German, French and Spanish.\n"
+            "- Tell us which browser you use, and which version.\n"
+            "Phone support is available in English only, on weekdays, and on Saturdays.\n")
+    p = passage("support.md", text)
+    chosen = compose("Which languages can I email support in?", scored_by([p], ["German", "browser", "Phone support"]))
+    assert [c.span.text for c in chosen] == ["Email support also answers in German, French and Spanish."]
+    # An opener before a comma is no item: "Furthermore, A and B" still takes more items.
+    q = passage("a.txt", "Furthermore, its brand and loyal customers give it an edge.\n"
+                         "Its ecosystem links phones, watches, TVs and cars.\n")
+    more = compose("What strengths does the company have?", scored_by([q], ["Furthermore", "ecosystem"]))
+    assert [c.span.text[:13] for c in more] == ["Furthermore, ", "Its ecosystem"]
 
 
 def test_a_question_spanning_two_documents_gets_each_documents_view():
@@ -160,3 +174,15 @@ def test_numbered_steps_are_no_items_of_a_list_answer():
     p = passage("mobile.md", text)
     chosen = compose("What widgets can I add to my home screen?", scored_by([p], ["widgets", "1. Tap", "3. Turn"]))
     assert [c.span.text for c in chosen] == ["Both apps have home screen widgets for Recent notes, Pinned notes and Quick note."]
+
+
+def test_a_table_of_contents_entry_is_never_quoted():
+    text = ("## Contents\n\n- [Parse configuration as a stream](#parse-configuration-as-a-stream)\n- [Install](#install)\n\n"
+            "The function `dotenv_values` parses the file and returns a dict without touching the environment.\n"
+            "See [the usage guide](#usage) for more.\n")
+    p = passage("README.md", text)
+    ranked = scored_by([p], ["Parse configuration", "dotenv_values", "Install"])
+    assert is_boilerplate(ranked[0].span)
+    chosen = compose("Which function parses the configuration and returns a dict?", ranked)
+    assert [c.span.text[:25] for c in chosen] == ["The function `dotenv_valu"]
+    assert not is_boilerplate(next(s for s in ranked if s.span.text.startswith("See [the usage guide]")).span)  # a link inside a sentence is content

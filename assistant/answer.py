@@ -11,7 +11,8 @@ from typing import Iterator
 
 from . import claims, prompts
 from .citations import markers, renumber, strip_markers
-from .condense import standalone_question
+from .condense import asked_part, last_reply, standalone_question
+from .followup import follow_up_ranking
 from .errors import LLMUnavailableError
 from .guard import injection_reason
 from .locators import locate
@@ -113,9 +114,9 @@ class AnswerEngine:
                 yield from refuse(why, scored)
             elif self.generator is None:
                 ans.backend = "extractive"
-                yield from self._extractive(ans, scored, passages)
+                yield from self._extractive(ans, scored, passages, last_reply(history))
             else:
-                yield from self._generate(ans, sq, passages, scored, timings)
+                yield from self._generate(ans, sq, passages, scored, timings, last_reply(history))
         timings["total"] = time.perf_counter() - t_start
         ans.timings = timings
         ans.tokens_out = count_tokens(ans.text)
@@ -132,8 +133,14 @@ class AnswerEngine:
             return extractive_gate(q, passages, scored, idf, self.settings)
         return nothing_found(q, passages, scored, idf)
 
-    def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
-        chosen = compose(ans.standalone_question, scored)
+    def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage], said: str = "") -> Iterator[str]:
+        """Quote the composed answer; ``said`` is the reply before a follow-up."""
+        question = asked_part(ans.standalone_question)
+        if question != ans.standalone_question:  # a follow-up: rank for what is asked now (assistant/followup.py)
+            asked = score_spans(question, self.embedder.get_query_embedding(question), passages, self.embedder,
+                                self.retriever.bm25.idf_of)
+            scored = follow_up_ranking(asked, scored, said)
+        chosen = compose(question, scored)
         if not chosen:  # only headings, bylines or questions matched: nothing to quote
             ans.text, ans.refused, ans.citations = prompts.REFUSAL, True, []
             ans.closest = closest_passages(scored, passages)
@@ -142,13 +149,14 @@ class AnswerEngine:
             return
         parts = []
         for i, s in enumerate(chosen, start=1):
-            parts.append(f"{quoted(ans.standalone_question, s.span)} [{i}]")
+            parts.append(f"{quoted(question, s.span)} [{i}]")
             ans.citations.append(_citation(i, s.span, passages[s.passage], s))
         ans.text = " ".join(parts)
         for p in parts:  # stream sentence by sentence, like a model would
             yield p + " "
 
-    def _generate(self, ans: Answer, q: str, passages: list[Passage], scored: list[ScoredSpan], timings) -> Iterator[str]:
+    def _generate(self, ans: Answer, q: str, passages: list[Passage], scored: list[ScoredSpan], timings,
+                  said: str = "") -> Iterator[str]:
         gen = self.generator
         assert gen is not None
         ans.backend = gen.name
@@ -171,7 +179,7 @@ class AnswerEngine:
             if not self.settings.answer_check:
                 raise
             ans.notes.append(f"{e.message} Showing the extractive answer instead.")
-            yield from self._fallback(ans, scored, passages)
+            yield from self._fallback(ans, scored, passages, said)
             return
         finally:
             timings["generate"] = time.perf_counter() - t0
@@ -190,14 +198,14 @@ class AnswerEngine:
         if checked.problem:
             ans.notes.append(f"The {gen.name} model's draft failed the check against the passages ({checked.problem}); "
                              "showing the extractive answer instead.")
-            yield from self._fallback(ans, scored, passages)
+            yield from self._fallback(ans, scored, passages, said)
             return
         ans.notes.extend(_check_notes(checked, passages))
         text, order = renumber(checked.text, len(passages))
         ans.text = text
         ans.citations = _cite_generated(text, order, passages, scored)
 
-    def _fallback(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage]) -> Iterator[str]:
+    def _fallback(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage], said: str = "") -> Iterator[str]:
         """The extractive answer in place of a draft, behind the extractive backend's own gate."""
         ans.backend = "extractive-fallback"
         ans.citations = []
@@ -208,7 +216,7 @@ class AnswerEngine:
             ans.notes.append(why)
             yield ans.text
             return
-        yield from self._extractive(ans, scored, passages)
+        yield from self._extractive(ans, scored, passages, said)
 
     def _unchecked(self, ans: Answer, text: str, passages: list[Passage], scored: list[ScoredSpan]) -> Iterator[str]:
         """The draft as the model wrote it (answer_check off): citations renumbered, nothing removed."""

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
+from .condense import asked_part
 from .facts import claim_numbers, facts, months
 from .text import terms
 from .units import gives_money
 
 _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)\b", re.I)
-_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.S)  # what assistant.condense appends to a follow-up
 
 # Narrower on purpose than answer_types.expected_type, which ranks sentences:
 # here a miss sends a model's whole draft to the fallback, so only the
@@ -39,7 +39,7 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
     (sharing one of its content words), so a figure from an unrelated line
     does not count. Anything else is left to the model.
     """
-    question = _CONTEXT.sub("", question)  # the follow-up itself says what kind of answer it wants
+    question = asked_part(question)  # the follow-up itself says what kind of answer it wants
     # About the question = sharing a word of what it asks ("starting price"), not just its subject ("Xiaomi").
     qf = facts(question)
     named = {r for n in (*qf.names, qf.opener) for r in roots(n)}

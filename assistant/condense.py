@@ -18,6 +18,7 @@ _DEICTIC = re.compile(r"\b(it|its|it's|they|them|their|this|that|these|those|he|
 _NAME = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'-]*(?: [A-Z][\w'-]*)*|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{2,}\b")
 _CITE = re.compile(r"\s*\[\d+\]")
 _MAX_NAMES = 4
+_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.S)  # what standalone_question appends
 
 
 def standalone_question(question: str, history: list[dict] | list[tuple] | None) -> str:
@@ -34,6 +35,11 @@ def standalone_question(question: str, history: list[dict] | list[tuple] | None)
     return question
 
 
+def asked_part(question: str) -> str:
+    """A standalone question without the context :func:`standalone_question` carried along: what the user asked now."""
+    return _CONTEXT.sub("", question)
+
+
 def reply_names(reply: str, exclude: str = "") -> list[str]:
     """Names in an assistant reply that ``exclude`` does not already mention, in order."""
     seen = exclude.lower()
@@ -46,6 +52,11 @@ def reply_names(reply: str, exclude: str = "") -> list[str]:
             if len(out) == _MAX_NAMES:
                 break
     return out
+
+
+def last_reply(history) -> str:
+    """The assistant reply after the last user turn of ``history`` ("" if none)."""
+    return _last_exchange(history or [])[1]
 
 
 def _last_exchange(history) -> tuple[str, str]:

@@ -97,6 +97,26 @@ def test_follow_up_is_rewritten_from_history(bot, ingested, history, question, f
     assert pairs.text == ans.text
 
 
+TOKENS = ("# API tokens\n\nTokens expire after 90 days by default.\n"
+          "You can choose any expiry up to one year when you create a token.\n"
+          "To revoke a token before it expires, open Settings > Developer and click Revoke next to it.\n"
+          "Each token belongs to one workspace and can read only what its owner can read.\n")
+
+
+@pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
+def test_a_follow_up_leads_with_its_own_answer_not_the_last_one(workspace):
+    """The sentence that answered the earlier question is neither the lead nor padding of the follow-up's answer."""
+    (workspace.corpus / "api-tokens.md").write_text(TOKENS, encoding="utf-8")
+    bot = workspace.assistant()
+    bot.ingest()
+    history = [{"role": "user", "content": "How long do API tokens last before they expire?"},
+               {"role": "assistant", "content": "Tokens expire after 90 days by default. [1]"}]
+    ans = bot.ask("how do i revoke one before then?", history=history)
+    assert not ans.refused and "(context:" in ans.standalone_question
+    assert "Revoke" in ans.citations[0].quote and ans.citations[0].source == "api-tokens.md"
+    assert "90 days" not in ans.text
+
+
 def test_streaming_yields_deltas_then_the_cited_answer(bot, ingested):
     stream = bot.stream("What year was Xiaomi founded?")
     deltas = list(stream)

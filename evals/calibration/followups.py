@@ -1,0 +1,68 @@
+"""How follow-up questions are answered, on our own conversations (never the reported sets).
+
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 .venv/bin/python evals/calibration/followups.py
+
+``followup_set.json`` holds 30 two-turn conversations on three fitted
+families' corpora (12 encyclopedia, 10 help desk, 8 essay): a first question,
+the corpus sentence that answered it as the assistant's reply, and a
+follow-up that leans on them ("how many of them had been sold by 1890?") and
+asks a different fact. Each follow-up goes through the whole extractive
+engine (:meth:`assistant.api.Assistant.ask` with the history: rewrite,
+retrieval, gate, ranking, composition), and this reports:
+
+- ``refused``: follow-ups the gate refused (all are answerable);
+- ``all_facts``: answers that hold every key fact;
+- ``first_sentence``: answers whose first sentence holds one;
+- ``every_sentence_holds_a_fact``: of the answers holding some key fact, the
+  share whose every sentence holds one;
+- ``sentences``: sentences per answer given.
+
+These are the figures behind assistant/followup.py. Uses the indexes fit.py
+keeps in build/calibration/.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from assistant.api import Assistant  # noqa: E402
+from assistant.evals.metrics import facts_found  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from fit import CORPORA, INDEXES  # noqa: E402  (this folder is on sys.path when run as a script)
+
+FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay"}  # by the letter after "fu-" in an item's id
+
+
+def main() -> None:
+    bots: dict[str, Assistant] = {}
+    embedder = None
+    rows = []
+    for it in json.loads((HERE / "followup_set.json").read_text(encoding="utf-8"))["examples"]:
+        corpus = FAMILY[it["id"][3]]
+        if corpus not in bots:
+            bots[corpus] = Assistant(Settings.load(corpus_dir=CORPORA[corpus], index_dir=INDEXES / corpus), embedder=embedder)
+            embedder = bots[corpus].embedder
+            bots[corpus].ingest()
+        ans = bots[corpus].ask(it["query"], history=it["history"])
+        facts = it["key_facts"]
+        quotes = [] if ans.refused else [c.quote for c in ans.citations]
+        found = facts_found(" ".join(quotes), facts) if quotes else [False] * len(facts)
+        stated = [f for f, ok in zip(facts, found) if ok]
+        rows.append({"refused": ans.refused, "all_facts": all(found), "sentences": len(quotes),
+                     "first_sentence": bool(quotes) and any(facts_found(quotes[0], facts)),
+                     "every": all(any(facts_found(q, stated)) for q in quotes) if stated else None})
+    n, given = len(rows), [r for r in rows if not r["refused"]]
+    held = [r["every"] for r in rows if r["every"] is not None]
+    print(json.dumps({"conversations": n, "refused": sum(r["refused"] for r in rows),
+                      "all_facts": round(sum(r["all_facts"] for r in rows) / n, 3),
+                      "first_sentence": round(sum(r["first_sentence"] for r in rows) / n, 3),
+                      "every_sentence_holds_a_fact": round(sum(held) / len(held), 3) if held else None,
+                      "sentences": round(sum(r["sentences"] for r in given) / max(1, len(given)), 2)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

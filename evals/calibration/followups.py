@@ -11,6 +11,9 @@ engine (:meth:`assistant.api.Assistant.ask` with the history: rewrite,
 retrieval, gate, ranking, composition), and this reports:
 
 - ``refused``: follow-ups the gate refused (all are answerable);
+- ``unanswerable_refused``: of the 20 conversations of
+  ``followup_unanswerable.json``, whose follow-up asks what the corpus never
+  states about the same subject ("how tall was he?"), those refused;
 - ``all_facts``: answers that hold every key fact;
 - ``first_sentence``: answers whose first sentence holds one;
 - ``every_sentence_holds_a_fact``: of the answers holding some key fact, the
@@ -34,30 +37,38 @@ from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from fit import CORPORA, INDEXES  # noqa: E402  (this folder is on sys.path when run as a script)
 
-FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay"}  # by the letter after "fu-" in an item's id
+FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay"}  # by the letter after "fu-" or "fu-u" in an item's id
+SETS = ("followup_set.json", "followup_unanswerable.json")
 
 
 def main() -> None:
     bots: dict[str, Assistant] = {}
     embedder = None
     rows = []
-    for it in json.loads((HERE / "followup_set.json").read_text(encoding="utf-8"))["examples"]:
-        corpus = FAMILY[it["id"][3]]
+    items = [it for name in SETS for it in json.loads((HERE / name).read_text(encoding="utf-8"))["examples"]]
+    for it in items:
+        corpus = FAMILY[it["id"].removeprefix("fu-").removeprefix("u")[0]]
         if corpus not in bots:
             bots[corpus] = Assistant(Settings.load(corpus_dir=CORPORA[corpus], index_dir=INDEXES / corpus), embedder=embedder)
             embedder = bots[corpus].embedder
             bots[corpus].ingest()
         ans = bots[corpus].ask(it["query"], history=it["history"])
+        if it["expect_refusal"]:
+            rows.append({"unanswerable": True, "refused": ans.refused})
+            continue
         facts = it["key_facts"]
         quotes = [] if ans.refused else [c.quote for c in ans.citations]
         found = facts_found(" ".join(quotes), facts) if quotes else [False] * len(facts)
         stated = [f for f, ok in zip(facts, found) if ok]
-        rows.append({"refused": ans.refused, "all_facts": all(found), "sentences": len(quotes),
+        rows.append({"unanswerable": False, "refused": ans.refused, "all_facts": all(found), "sentences": len(quotes),
                      "first_sentence": bool(quotes) and any(facts_found(quotes[0], facts)),
                      "every": all(any(facts_found(q, stated)) for q in quotes) if stated else None})
+    negatives = [r for r in rows if r["unanswerable"]]
+    rows = [r for r in rows if not r["unanswerable"]]
     n, given = len(rows), [r for r in rows if not r["refused"]]
     held = [r["every"] for r in rows if r["every"] is not None]
     print(json.dumps({"conversations": n, "refused": sum(r["refused"] for r in rows),
+                      "unanswerable": len(negatives), "unanswerable_refused": sum(r["refused"] for r in negatives),
                       "all_facts": round(sum(r["all_facts"] for r in rows) / n, 3),
                       "first_sentence": round(sum(r["first_sentence"] for r in rows) / n, 3),
                       "every_sentence_holds_a_fact": round(sum(held) / len(held), 3) if held else None,

@@ -37,8 +37,8 @@ def follow_up_ranking(asked: list[ScoredSpan], whole: list[ScoredSpan], said: st
     told = _flat(strip_markers(said))
     if not told:
         return ranked
-    again = [s for s in ranked if _flat(s.span.text) in told]
-    return [s for s in ranked if s not in again] + again
+    again = [_flat(s.span.text) in told for s in ranked]
+    return [s for s, a in zip(ranked, again) if not a] + [s for s, a in zip(ranked, again) if a]
 
 
 def _flat(text: str) -> str:

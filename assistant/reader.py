@@ -41,8 +41,9 @@ def reader_fingerprint() -> str:
 def fingerprint(root: Path) -> str:
     """The fingerprint of the package whose source lies in ``root``."""
     h = hashlib.sha256()
-    for name in sorted(reader_modules(root)):
-        h.update(name.encode() + b"\0" + _code_digest(_module_file(root, name)).encode() + b"\0")
+    trees = _reader_trees(root)
+    for name in sorted(trees):
+        h.update(name.encode() + b"\0" + _code_digest(trees[name]).encode() + b"\0")
     for dist in READER_LIBRARIES:
         h.update(f"{dist}=={_version(dist)}\0".encode())
     return h.hexdigest()[:12]
@@ -50,15 +51,21 @@ def fingerprint(root: Path) -> str:
 
 def reader_modules(root: Path = _HERE) -> set[str]:
     """The package's modules (dotted, relative to the package) reachable by imports from :data:`READER_ROOTS`."""
-    seen: set[str] = set()
+    return set(_reader_trees(root))
+
+
+def _reader_trees(root: Path) -> dict[str, ast.Module]:
+    """Each reader module's syntax tree, by name: every file is read and parsed once."""
+    trees: dict[str, ast.Module] = {}
     todo = list(READER_ROOTS)
     while todo:
         name = todo.pop()
-        if name in seen or _module_file(root, name) is None:
+        path = _module_file(root, name)
+        if name in trees or path is None:
             continue
-        seen.add(name)
-        todo.extend(_imports(root, name))
-    return seen
+        trees[name] = ast.parse(path.read_text(encoding="utf-8"))
+        todo.extend(_imports(root, name, path, trees[name]))
+    return trees
 
 
 def _module_file(root: Path, name: str) -> Path | None:
@@ -69,12 +76,11 @@ def _module_file(root: Path, name: str) -> Path | None:
     return None
 
 
-def _imports(root: Path, name: str) -> set[str]:
+def _imports(root: Path, name: str, path: Path, tree: ast.Module) -> set[str]:
     """Modules of the package that ``name`` imports with relative imports (``from .x import y``, ``from . import x``)."""
-    path = _module_file(root, name)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom) or not node.level:
             continue
         base = package.split(".") if package else []
@@ -86,8 +92,8 @@ def _imports(root: Path, name: str) -> set[str]:
     return {m for m in out if _module_file(root, m) is not None}
 
 
-def _code_digest(path: Path) -> str:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _code_digest(tree: ast.Module) -> str:
+    """The tree's digest without docstrings (it strips them in place: each tree is digested once)."""
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body

@@ -10,31 +10,28 @@ import time
 from typing import Iterator
 
 from . import claims, prompts
-from .citations import markers, renumber, strip_markers
-from .condense import asked_part, last_reply, standalone_question
+from .cite import attach_citations, cite_generated, citation
+from .citations import renumber, strip_markers
+from .condense import Question, last_reply, standalone
 from .followup import follow_up_ranking
 from .errors import LLMUnavailableError
 from .guard import injection_reason
-from .locators import locate
 from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
-from .spans import Span
 from .gate import extractive_gate, nothing_found
 from .scope import quoted
 from .compose import closest_passages, compose
 from .support import ScoredSpan, score_spans
-from .sentences import split_sentences
 from .text import terms
 from .tokens import count_tokens
-from .types import Answer, Citation, Passage
+from .types import Answer, Passage
 
 _MODEL_REFUSAL = re.compile(
     r"(couldn'?t|could not|cannot|can'?t|unable to) find|not (mentioned|stated|provided|specified|in the (passages|documents|context))|"
     r"(do not|don'?t) (know|have (enough )?information)|no information",
     re.I,
 )
-_MAX_EXTRACT = 3
 
 
 class AnswerStream:
@@ -97,24 +94,25 @@ class AnswerEngine:
             yield from refuse(reason)
         else:
             t0 = time.perf_counter()
-            ans.standalone_question = sq = standalone_question(q, history)
+            sq = standalone(q, history)
+            ans.standalone_question = sq.text
             timings["rewrite"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            qvec = self.embedder.get_query_embedding(sq)
+            qvec = self.embedder.get_query_embedding(sq.text)
             timings["embed"] = time.perf_counter() - t0
-            passages = self.retriever.retrieve(sq, qvec=qvec, timings=timings)
+            passages = self.retriever.retrieve(sq.text, qvec=qvec, timings=timings)
             ans.passages = passages
             t0 = time.perf_counter()
             idf = self.retriever.bm25.idf_of
-            scored = score_spans(sq, qvec, passages, self.embedder, idf)
-            why = self._gate(sq, passages, scored, idf)
+            scored = score_spans(sq.text, qvec, passages, self.embedder, idf)
+            why = self._gate(sq.text, passages, scored, idf)
             timings["support"] = time.perf_counter() - t0
             if why:
                 ans.backend = "gate"
                 yield from refuse(why, scored)
             elif self.generator is None:
                 ans.backend = "extractive"
-                yield from self._extractive(ans, scored, passages, last_reply(history))
+                yield from self._extractive(ans, sq, scored, passages, last_reply(history))
             else:
                 yield from self._generate(ans, sq, passages, scored, timings, last_reply(history))
         timings["total"] = time.perf_counter() - t_start
@@ -133,10 +131,11 @@ class AnswerEngine:
             return extractive_gate(q, passages, scored, idf, self.settings)
         return nothing_found(q, passages, scored, idf)
 
-    def _extractive(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage], said: str = "") -> Iterator[str]:
+    def _extractive(self, ans: Answer, q: Question, scored: list[ScoredSpan], passages: list[Passage],
+                    said: str = "") -> Iterator[str]:
         """Quote the composed answer; ``said`` is the reply before a follow-up."""
-        question = asked_part(ans.standalone_question)
-        if question != ans.standalone_question:  # a follow-up: rank for what is asked now (assistant/followup.py)
+        question = q.asked
+        if q.follow_up:  # rank for what is asked now (assistant/followup.py)
             asked = score_spans(question, self.embedder.get_query_embedding(question), passages, self.embedder,
                                 self.retriever.bm25.idf_of)
             scored = follow_up_ranking(asked, scored, said)
@@ -150,12 +149,12 @@ class AnswerEngine:
         parts = []
         for i, s in enumerate(chosen, start=1):
             parts.append(f"{quoted(question, s.span)} [{i}]")
-            ans.citations.append(_citation(i, s.span, passages[s.passage], s))
+            ans.citations.append(citation(i, s.span, passages[s.passage], s))
         ans.text = " ".join(parts)
         for p in parts:  # stream sentence by sentence, like a model would
             yield p + " "
 
-    def _generate(self, ans: Answer, q: str, passages: list[Passage], scored: list[ScoredSpan], timings,
+    def _generate(self, ans: Answer, q: Question, passages: list[Passage], scored: list[ScoredSpan], timings,
                   said: str = "") -> Iterator[str]:
         gen = self.generator
         assert gen is not None
@@ -164,8 +163,8 @@ class AnswerEngine:
             prompts.PASSAGE_TEMPLATE.format(n=i, source=p.chunk.source, start_line=p.chunk.start_line, end_line=p.chunk.end_line, text=p.chunk.text)
             for i, p in enumerate(passages, start=1)
         )
-        user = prompts.USER_TEMPLATE.format(passages=block, question=q)
-        completion = prompts.COMPLETION_TEMPLATE.format(passages=block, question=q)
+        user = prompts.USER_TEMPLATE.format(passages=block, question=q.text)
+        completion = prompts.COMPLETION_TEMPLATE.format(passages=block, question=q.text)
         ans.tokens_in = count_tokens((prompts.SYSTEM_PROMPT + user) if gen.chat else completion)
         draft = []
         t0 = time.perf_counter()
@@ -179,7 +178,7 @@ class AnswerEngine:
             if not self.settings.answer_check:
                 raise
             ans.notes.append(f"{e.message} Showing the extractive answer instead.")
-            yield from self._fallback(ans, scored, passages, said)
+            yield from self._fallback(ans, q, scored, passages, said)
             return
         finally:
             timings["generate"] = time.perf_counter() - t0
@@ -188,7 +187,7 @@ class AnswerEngine:
             yield from self._unchecked(ans, text, passages, scored)
             return
         t0 = time.perf_counter()
-        checked = claims.check_draft(text, passages, q, known_names=self.retriever.corpus_names())
+        checked = claims.check_draft(text, passages, q.text, asked=q.asked, known_names=self.retriever.corpus_names())
         timings["check"] = time.perf_counter() - t0
         ans.claims = checked.claims
         if checked.problem is None and not checked.stated:  # only "the documents do not say ..."
@@ -198,25 +197,26 @@ class AnswerEngine:
         if checked.problem:
             ans.notes.append(f"The {gen.name} model's draft failed the check against the passages ({checked.problem}); "
                              "showing the extractive answer instead.")
-            yield from self._fallback(ans, scored, passages, said)
+            yield from self._fallback(ans, q, scored, passages, said)
             return
         ans.notes.extend(_check_notes(checked, passages))
         text, order = renumber(checked.text, len(passages))
         ans.text = text
-        ans.citations = _cite_generated(text, order, passages, scored)
+        ans.citations = cite_generated(text, order, passages, scored)
 
-    def _fallback(self, ans: Answer, scored: list[ScoredSpan], passages: list[Passage], said: str = "") -> Iterator[str]:
+    def _fallback(self, ans: Answer, q: Question, scored: list[ScoredSpan], passages: list[Passage],
+                  said: str = "") -> Iterator[str]:
         """The extractive answer in place of a draft, behind the extractive backend's own gate."""
         ans.backend = "extractive-fallback"
         ans.citations = []
         yield "\n\n"
         idf = self.retriever.bm25.idf_of
-        if why := extractive_gate(ans.standalone_question, passages, scored, idf, self.settings):
+        if why := extractive_gate(q.text, passages, scored, idf, self.settings):
             ans.text, ans.refused = prompts.REFUSAL, True
             ans.notes.append(why)
             yield ans.text
             return
-        yield from self._extractive(ans, scored, passages, said)
+        yield from self._extractive(ans, q, scored, passages, said)
 
     def _unchecked(self, ans: Answer, text: str, passages: list[Passage], scored: list[ScoredSpan]) -> Iterator[str]:
         """The draft as the model wrote it (answer_check off): citations renumbered, nothing removed."""
@@ -226,9 +226,9 @@ class AnswerEngine:
             return
         text, order = renumber(text, len(passages))  # drops markers outside the passage list
         if not order:  # small models skip [n] or invent numbers: cite the passage each sentence rests on
-            text, order = renumber(_attach_citations(text, passages), len(passages))
+            text, order = renumber(attach_citations(text, passages), len(passages))
         ans.text = text
-        ans.citations = _cite_generated(text, order, passages, scored)
+        ans.citations = cite_generated(text, order, passages, scored)
         return
         yield  # a generator, like the other paths
 
@@ -250,64 +250,3 @@ def _check_notes(checked: claims.DraftCheck, passages: list[Passage]) -> list[st
 
 def _clip(s: str, n: int = 80) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def _attach_citations(text: str, passages: list[Passage]) -> str:
-    """Add [n] to each sentence, naming the passage that shares most of its words."""
-    out_lines = []
-    for line in text.splitlines():
-        pieces = []
-        for piece in split_sentences(line):
-            body = piece.rstrip()
-            ct = set(terms(body))
-            if ct:
-                k = 1 + max(range(len(passages)), key=lambda i: len(ct & set(terms(passages[i].chunk.text))))
-                m = re.match(r"(.*?)([.!?]*)$", body, re.S)
-                body = f"{m.group(1)} [{k}]{m.group(2)}"
-            pieces.append(body + piece[len(piece.rstrip()):])
-        out_lines.append("".join(pieces))
-    return "\n".join(out_lines)
-
-
-def _claims(text: str) -> list[tuple[str, list[int]]]:
-    """Sentences of an answer with the citation numbers attached to each."""
-    out = []
-    for line in text.splitlines():
-        for piece in split_sentences(line):
-            if piece.strip():
-                out.append((strip_markers(piece), markers(piece)))
-    # A marker that opens the next sentence belongs to the one before it.
-    return out
-
-
-def _cite_generated(text: str, order: list[int], passages: list[Passage], scored: list[ScoredSpan]) -> list[Citation]:
-    sentences = _claims(text)
-    cites = []
-    for new_n, orig in enumerate(order, start=1):
-        p = passages[orig - 1]
-        said = " ".join(s for s, ks in sentences if new_n in ks) or text
-        span = _best_span_in(p, said, scored)
-        cites.append(_citation(new_n, span.span, p, span))
-    return cites
-
-
-def _best_span_in(p: Passage, claim: str, scored: list[ScoredSpan]) -> ScoredSpan:
-    ct = set(terms(claim))
-    c = p.chunk
-    # Overlapping chunks share sentences, which were scored once under either chunk.
-    cands = [s for s in scored if s.span.chunk.source == c.source and c.start_char <= s.span.start_char < c.end_char]
-    return max(cands or scored, key=lambda s: (len(ct & set(terms(s.span.text))), s.score))
-
-
-def _citation(n: int, span: Span, p: Passage, s: ScoredSpan) -> Citation:
-    locator, label = locate(span.chunk, span.start_line, span.end_line)
-    return Citation(
-        n=n,
-        source=span.chunk.source,
-        start_line=span.start_line,
-        end_line=span.end_line,
-        quote=span.text,
-        score=round(p.dense or s.similarity, 3),
-        locator=locator,
-        label=label,
-    )

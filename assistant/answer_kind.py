@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from .condense import asked_part
 from .facts import claim_numbers, facts, months
 from .text import terms
 from .units import gives_money
@@ -39,7 +38,6 @@ def missing_answer_type(question: str, sentences: list[str]) -> str | None:
     (sharing one of its content words), so a figure from an unrelated line
     does not count. Anything else is left to the model.
     """
-    question = asked_part(question)  # the follow-up itself says what kind of answer it wants
     # About the question = sharing a word of what it asks ("starting price"), not just its subject ("Xiaomi").
     qf = facts(question)
     named = {r for n in (*qf.names, qf.opener) for r in roots(n)}

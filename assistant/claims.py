@@ -84,12 +84,16 @@ class DraftCheck:
         return [c for c in self.claims if c.verdict in ("kept", "repointed")]
 
 
-def check_draft(text: str, passages: list[Passage], question: str, *,
+def check_draft(text: str, passages: list[Passage], question: str, *, asked: str | None = None,
                 known_names: frozenset[str] = frozenset()) -> DraftCheck:
     """Check every sentence of ``text`` (markers ``[n]`` number ``passages`` from 1).
 
-    ``known_names`` are the corpus's proper names, lower-cased: a sentence
-    opening with one ("Tesla sold ...") is checked like any other name.
+    ``question`` is what the model was asked, a follow-up's context included:
+    what it states is given, not invented. ``asked`` is the follow-up itself
+    (:attr:`assistant.condense.Question.asked`), which says what kind of
+    answer is wanted; it defaults to ``question``. ``known_names`` are the
+    corpus's proper names, lower-cased: a sentence opening with one ("Tesla
+    sold ...") is checked like any other name.
     """
     body = strip_markers(text)
     if not terms(body):
@@ -117,7 +121,7 @@ def check_draft(text: str, passages: list[Passage], question: str, *,
     if not result.stated and not any(c.verdict == "gap" for c in claims):
         result.problem = (f"no sentence is supported by the passages ({result.removed[0].reason})"
                           if result.removed else "the draft states nothing")
-    elif result.stated and (wanted := missing_answer_type(question, [c.sentence for c in result.stated])):
+    elif result.stated and (wanted := missing_answer_type(asked or question, [c.sentence for c in result.stated])):
         # Faithful to the passages yet beside the point: a small model copying a heading.
         result.problem = f"it does not answer the question (no {wanted} in it)"
     return result

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from .boilerplate import is_boilerplate, is_question_shaped
-from .condense import asked_part
 from .lists import procedure_lead, whole_list, with_continuations, with_list
 from .locators import chunk_locator, locate
 from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
@@ -61,7 +60,6 @@ def spans_documents(question: str) -> bool:
 
 def question_parts(question: str) -> list[tuple[str, str | None]]:
     """The things a question asks, each with its answer type: "When and where ...?" gives two."""
-    question = asked_part(question)  # a follow-up's carried context is no second question
     parts = [p.strip() for p in _SPLIT.split(question) if p and p.strip() and terms(p)]
     out = [(p, expected_type(p)) for p in parts]
     m = _DOUBLE.match(question)

@@ -9,6 +9,7 @@ usually where "it" or "he" gets its referent.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .text import terms
 
@@ -18,26 +19,39 @@ _DEICTIC = re.compile(r"\b(it|its|it's|they|them|their|this|that|these|those|he|
 _NAME = re.compile(r"(?<=[a-z0-9,;:)] )[A-Z][\w'-]*(?: [A-Z][\w'-]*)*|\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{2,}\b")
 _CITE = re.compile(r"\s*\[\d+\]")
 _MAX_NAMES = 4
-_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.S)  # what standalone_question appends
 
 
-def standalone_question(question: str, history: list[dict] | list[tuple] | None) -> str:
+@dataclass(frozen=True)
+class Question:
+    """A question as the engine reads it: what the user asked now, and the earlier turn it leans on.
+
+    Retrieval, the gate and a model's prompt read :attr:`text`, the two in one
+    string; the answer's sentences are chosen for :attr:`asked`.
+    """
+
+    asked: str
+    context: str = ""  # the last user question and the names its reply introduced; "" when the question stands alone
+
+    @property
+    def follow_up(self) -> bool:
+        return bool(self.context)
+
+    @property
+    def text(self) -> str:
+        """The question with its context in brackets after it, as one line."""
+        return f"{self.asked.rstrip()} (context: {self.context})" if self.context else self.asked
+
+
+def standalone(question: str, history: list[dict] | list[tuple] | None) -> Question:
     """The question as it would read without the history."""
     prev, reply = _last_exchange(history or [])
-    if not prev:
-        return question
-    if _DEICTIC.search(question) or len(terms(question)) <= 2:
+    if prev and (_DEICTIC.search(question) or len(terms(question)) <= 2):
         context = prev.strip()
         names = reply_names(reply, exclude=context + " " + question)
         if names:
             context += " " + ", ".join(names)
-        return f"{question.rstrip()} (context: {context})"
-    return question
-
-
-def asked_part(question: str) -> str:
-    """A standalone question without the context :func:`standalone_question` carried along: what the user asked now."""
-    return _CONTEXT.sub("", question)
+        return Question(question, context)
+    return Question(question)
 
 
 def reply_names(reply: str, exclude: str = "") -> list[str]:

@@ -2,7 +2,7 @@
 
 A follow-up ("how many of them had been sold by 1890?") reaches retrieval
 and the gate with the earlier question carried along as context
-(:func:`assistant.condense.standalone_question`). Ranking its sentences by
+(:class:`assistant.condense.Question`). Ranking its sentences by
 that whole text put the sentence that had answered the earlier question
 first again. Measured on the 30 conversations of
 ``evals/calibration/followup_set.json`` (session 12), the first sentence held

@@ -1,5 +1,5 @@
 from assistant.bm25 import BM25, rrf
-from assistant.condense import reply_names, standalone_question
+from assistant.condense import Question, reply_names, standalone
 from assistant.guard import injection_reason
 from assistant.text import numbers, stem, terms
 
@@ -26,20 +26,23 @@ def test_rrf_weights_and_ranks():
 
 def test_condense_follow_up_carries_previous_question():
     hist = [{"role": "user", "content": "What electric car did Xiaomi unveil?"}, {"role": "assistant", "content": "The SU7."}]
-    q = standalone_question("When is it expected to launch?", hist)
-    assert "Xiaomi" in q and "launch" in q
-    assert standalone_question("Who founded Xiaomi in 2010 as a phone company?", hist).startswith("Who founded")
-    assert standalone_question("When?", []) == "When?"
+    q = standalone("When is it expected to launch?", hist)
+    assert q.follow_up and q.asked == "When is it expected to launch?"
+    assert q.context.startswith("What electric car did Xiaomi unveil?")
+    assert q.text.startswith("When is it expected to launch? (context: What electric car")
+    alone = standalone("Who founded Xiaomi in 2010 as a phone company?", hist)
+    assert not alone.follow_up and alone.text == alone.asked == "Who founded Xiaomi in 2010 as a phone company?"
+    assert standalone("When?", []) == Question("When?")
 
 
 def test_condense_carries_the_names_the_last_reply_introduced():
     hist = [{"role": "user", "content": "Who runs Xiaomi?"}, {"role": "assistant", "content": "Xiaomi's CEO is Lei Jun [1]."}]
-    q = standalone_question("What did he confirm?", hist)
-    assert "Who runs Xiaomi?" in q and "Lei Jun" in q
+    q = standalone("What did he confirm?", hist)
+    assert q.context.startswith("Who runs Xiaomi? ") and "Lei Jun" in q.context
     # Tuple pairs, and names already in the question are not repeated.
     assert reply_names("It is the SU7, built in Beijing [2].", exclude="the SU7") == ["Beijing"]
-    q = standalone_question("How much does it cost?", [("What is it called?", "The SU7 [1].")])
-    assert q.endswith("(context: What is it called? SU7)")
+    q = standalone("How much does it cost?", [("What is it called?", "The SU7 [1].")])
+    assert q.text == "How much does it cost? (context: What is it called? SU7)"
     # A refusal introduces nothing.
     assert reply_names("I couldn't find this in the documents.") == []
 

@@ -25,7 +25,7 @@ SUPPORT_SHARE = 0.5
 
 _HEADER = re.compile(r"^\[(\d+)\] \((.+?), lines \d+-\d+\)\n", re.MULTILINE)
 _QUESTION = re.compile(r"\nQuestion: (.*)\s*$", re.DOTALL)
-_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.IGNORECASE | re.DOTALL)
+_CONTEXT = re.compile(r"\s*\(context:.*\)\s*$", re.IGNORECASE | re.DOTALL)  # the tail Question.text adds (assistant/condense.py), read as a model reads its prompt
 _MARK = re.compile(r"\s*\[\d+\]")
 # A capitalised word that does not open its sentence: a name.
 _NAME = re.compile(r"(?<=[a-z,;] )([A-Z][\w'\-]+(?: [A-Z][\w'\-]+)*)")

@@ -105,22 +105,25 @@ class AnswerEngine:
             t0 = time.perf_counter()
             idf = self.retriever.bm25.idf_of
             scored = score_spans(sq.text, qvec, passages, self.embedder, idf)
-            why = self._gate(sq.text, passages, scored, idf)
+            said = last_reply(history)
+            asked = self._asked_scores(sq, passages) if self.generator is None else None
+            why = self._gate(sq, passages, scored, asked, said, idf)
             timings["support"] = time.perf_counter() - t0
             if why:
                 ans.backend = "gate"
                 yield from refuse(why, scored)
             elif self.generator is None:
                 ans.backend = "extractive"
-                yield from self._extractive(ans, sq, scored, passages, last_reply(history))
+                yield from self._extractive(ans, sq, scored, asked, passages, said)
             else:
-                yield from self._generate(ans, sq, passages, scored, timings, last_reply(history))
+                yield from self._generate(ans, sq, passages, scored, timings, said)
         timings["total"] = time.perf_counter() - t_start
         ans.timings = timings
         ans.tokens_out = count_tokens(ans.text)
         box.append(ans)
 
-    def _gate(self, q: str, passages: list[Passage], scored: list[ScoredSpan], idf) -> str | None:
+    def _gate(self, q: Question, passages: list[Passage], scored: list[ScoredSpan], asked: list[ScoredSpan] | None,
+              said: str, idf) -> str | None:
         """Why to refuse before answering, or None to answer.
 
         The extractive backend has only this gate between a weak passage and
@@ -128,16 +131,22 @@ class AnswerEngine:
         retrieval found nothing about is refused here.
         """
         if self.generator is None:
-            return extractive_gate(q, passages, scored, idf, self.settings)
-        return nothing_found(q, passages, scored, idf)
+            return extractive_gate(q, passages, scored, idf, self.settings, asked, said)
+        return nothing_found(q.text, passages, scored, idf)
 
-    def _extractive(self, ans: Answer, q: Question, scored: list[ScoredSpan], passages: list[Passage],
-                    said: str = "") -> Iterator[str]:
-        """Quote the composed answer; ``said`` is the reply before a follow-up."""
+    def _asked_scores(self, q: Question, passages: list[Passage]) -> list[ScoredSpan] | None:
+        """A follow-up's passage sentences scored for what it asks now (None for a question that stands alone)."""
+        if not q.follow_up:
+            return None
+        return score_spans(q.asked, self.embedder.get_query_embedding(q.asked), passages, self.embedder,
+                           self.retriever.bm25.idf_of)
+
+    def _extractive(self, ans: Answer, q: Question, scored: list[ScoredSpan], asked: list[ScoredSpan] | None,
+                    passages: list[Passage], said: str = "") -> Iterator[str]:
+        """Quote the composed answer; ``asked`` scores a follow-up's sentences for what it asks now
+        (:meth:`_asked_scores`), and ``said`` is the reply before it."""
         question = q.asked
-        if q.follow_up:  # rank for what is asked now (assistant/followup.py)
-            asked = score_spans(question, self.embedder.get_query_embedding(question), passages, self.embedder,
-                                self.retriever.bm25.idf_of)
+        if asked is not None:  # a follow-up: rank for what is asked now (assistant/followup.py)
             scored = follow_up_ranking(asked, scored, said)
         chosen = compose(question, scored)
         if not chosen:  # only headings, bylines or questions matched: nothing to quote
@@ -211,12 +220,13 @@ class AnswerEngine:
         ans.citations = []
         yield "\n\n"
         idf = self.retriever.bm25.idf_of
-        if why := extractive_gate(q.text, passages, scored, idf, self.settings):
+        asked = self._asked_scores(q, passages)
+        if why := extractive_gate(q, passages, scored, idf, self.settings, asked, said):
             ans.text, ans.refused = prompts.REFUSAL, True
             ans.notes.append(why)
             yield ans.text
             return
-        yield from self._extractive(ans, q, scored, passages, said)
+        yield from self._extractive(ans, q, scored, asked, passages, said)
 
     def _unchecked(self, ans: Answer, text: str, passages: list[Passage], scored: list[ScoredSpan]) -> Iterator[str]:
         """The draft as the model wrote it (answer_check off): citations renumbered, nothing removed."""

@@ -34,11 +34,22 @@ def follow_up_ranking(asked: list[ScoredSpan], whole: list[ScoredSpan], said: st
     """
     by_span = {s.span: s.score for s in whole}
     ranked = sorted((replace(s, score=s.score + by_span.get(s.span, 0.0)) for s in asked), key=lambda s: -s.score)
+    new, told = _split(ranked, said)
+    return new + told
+
+
+def unsaid(scored: list[ScoredSpan], said: str) -> list[ScoredSpan]:
+    """The sentences of ``scored`` that the last reply ``said`` did not quote, in order."""
+    return _split(scored, said)[0]
+
+
+def _split(scored: list[ScoredSpan], said: str) -> tuple[list[ScoredSpan], list[ScoredSpan]]:
+    """``scored`` as (not quoted in ``said``, quoted in it), each in order."""
     told = _flat(strip_markers(said))
     if not told:
-        return ranked
-    again = [_flat(s.span.text) in told for s in ranked]
-    return [s for s, a in zip(ranked, again) if not a] + [s for s, a in zip(ranked, again) if a]
+        return scored, []
+    again = [_flat(s.span.text) in told for s in scored]
+    return [s for s, a in zip(scored, again) if not a], [s for s, a in zip(scored, again) if a]
 
 
 def _flat(text: str) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assistant.chunking import chunk_lines
-from assistant.followup import follow_up_ranking
+from assistant.followup import follow_up_ranking, unsaid
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
 
@@ -34,3 +34,11 @@ def test_a_reply_that_quoted_nothing_verbatim_moves_nothing():
     asked, whole = scored([1.0, 3.0, 2.5]), scored([0.0, 0.0, 0.0])
     ranked = follow_up_ranking(asked, whole, said="Jakob Ellefsen designed it. [1]")
     assert [s.score for s in ranked] == [3.0, 2.5, 1.0]
+
+
+
+def test_unsaid_leaves_out_what_the_last_reply_quoted():
+    designed, sold, shown = scored([3.0, 2.0, 1.0])
+    said = "The lamp was designed in 1871\nby Jakob Ellefsen. [1]"  # quoted, markers and line breaks aside
+    assert unsaid([designed, sold, shown], said) == [sold, shown]
+    assert unsaid([designed, sold, shown], "") == [designed, sold, shown]

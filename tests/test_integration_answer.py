@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.condense import standalone
+from assistant.gate import support_score
 from assistant.prompts import REFUSAL
+from assistant.support import score_spans
 
 pytestmark = pytest.mark.slow
 
@@ -115,6 +118,28 @@ def test_a_follow_up_leads_with_its_own_answer_not_the_last_one(workspace):
     assert not ans.refused and "(context:" in ans.standalone_question
     assert "Revoke" in ans.citations[0].quote and ans.citations[0].source == "api-tokens.md"
     assert "90 days" not in ans.text
+
+
+LEI_JUN = [{"role": "user", "content": "What did Lei Jun confirm in February 2025?"},
+           {"role": "assistant", "content": "On February 7, 2025, CEO and founder Lei Jun confirmed that the company would "
+                                            "be exploring ways to ramp up its electric vehicle (EV) production capacity. [1]"}]
+
+
+@pytest.mark.parametrize("question", ["how tall is he?", "how old is he?"])
+def test_a_follow_up_gets_no_support_from_the_sentence_that_answered_the_last_question(bot, ingested, question):
+    """The earlier question's words match the sentence the last reply quoted; that lends the follow-up no support."""
+    engine = bot.engine
+    q = standalone(question, LEI_JUN)
+    qvec = bot.embedder.get_query_embedding(q.text)
+    passages = engine.retriever.retrieve(q.text, qvec=qvec)
+    idf = engine.retriever.bm25.idf_of
+    whole = support_score(q.text, passages, score_spans(q.text, qvec, passages, bot.embedder, idf), idf)
+    assert whole >= bot.settings.refusal_threshold, "read as one text, the follow-up borrows the last answer's support"
+    ans = bot.ask(question, history=LEI_JUN)
+    assert ans.refused and ans.citations == []
+    # A follow-up the documents do answer still is.
+    ans = bot.ask("where did he post that?", history=LEI_JUN)
+    check_fact(ans, "social media", A003, ingested.corpus)
 
 
 def test_streaming_yields_deltas_then_the_cited_answer(bot, ingested):

@@ -26,6 +26,13 @@ follow-ups, terser than the first sets ("and who approves that?"). It was
 written after the follow-up gate (assistant/gate.py: follow_up_support) was
 chosen on the first two sets, and is reported apart as "held out".
 
+``followup_chains.json`` (session 13) holds 30 three-turn conversations on
+all five corpora: a subject named in the first turn, a terse second
+follow-up whose reply does not name it, and a third follow-up that leans on
+the first turn's subject ("how big is it?" after "How much did the museum
+pay for The Ferrywoman at Dusk?" and "wasn't it stolen once?"). Reported as
+"chains"; pass group names ("chains", "held out") to run only those.
+
 These are the figures behind assistant/followup.py and the follow-up gate.
 Uses the indexes fit.py keeps in build/calibration/.
 """
@@ -43,17 +50,21 @@ from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from fit import CORPORA, INDEXES  # noqa: E402  (this folder is on sys.path when run as a script)
 
-FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay", "b": "handbook", "w": "workspace"}  # by the letter after "fu-" or "fu-u"
+FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay", "b": "handbook", "w": "workspace"}  # by the letter after "fu-", "fu-u" or "fc-"
 # The conversations the follow-up ranking and gate were chosen on, and a set
 # on two corpora that no fit or choice has seen (handbook, workspace), written
 # after those choices and reported as is.
-SETS = {"chosen on": ("followup_set.json", "followup_unanswerable.json"), "held out": ("followup_heldout.json",)}
+SETS = {"chosen on": ("followup_set.json", "followup_unanswerable.json"), "held out": ("followup_heldout.json",),
+        "chains": ("followup_chains.json",)}
 
 
 def main() -> None:
     bots: dict[str, Assistant] = {}
     report = {}
+    only = set(sys.argv[1:])  # group names to run, all by default
     for group, names in SETS.items():
+        if only and group not in only:
+            continue
         items = [it for name in names for it in json.loads((HERE / name).read_text(encoding="utf-8"))["examples"]]
         report[group] = summary([row(_bot(bots, it), it) for it in items])
     print(json.dumps(report, indent=1))
@@ -61,7 +72,7 @@ def main() -> None:
 
 def _bot(bots: dict[str, Assistant], it: dict) -> Assistant:
     """The assistant over the corpus an item's id names, made once and sharing one embedder."""
-    corpus = FAMILY[it["id"].removeprefix("fu-").removeprefix("u")[0]]
+    corpus = FAMILY[it["id"].split("-")[1].lstrip("u")[0]]
     if corpus not in bots:
         embedder = next(iter(bots.values())).embedder if bots else None
         bots[corpus] = Assistant(Settings.load(corpus_dir=CORPORA[corpus], index_dir=INDEXES / corpus), embedder=embedder)

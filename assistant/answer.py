@@ -19,6 +19,7 @@ from .guard import injection_reason
 from .providers.llms import Generator
 from .retrieve import HybridRetriever
 from .settings import Settings
+from .spelling import correct
 from .gate import extractive_gate, nothing_found
 from .scope import quoted
 from .compose import closest_passages, compose
@@ -94,7 +95,9 @@ class AnswerEngine:
             yield from refuse(reason)
         else:
             t0 = time.perf_counter()
-            sq = standalone(q, history)
+            read, fixes = correct(q, self.retriever.bm25.idf_of)  # "pasword" as the documents spell it
+            ans.read_as = {f.typed: f.read for f in fixes}
+            sq = standalone(read, history)
             ans.standalone_question = sq.text
             timings["rewrite"] = time.perf_counter() - t0
             t0 = time.perf_counter()

@@ -146,6 +146,8 @@ def _where(c) -> str:
 
 
 def _print_sources(ans) -> None:
+    if ans.read_as:
+        print("  read " + ", ".join(f"{typed!r} as {read!r}" for typed, read in ans.read_as.items()))
     for c in ans.citations:
         print(f"  [{c.n}] {_where(c)} (score {c.score:.2f})")
     if ans.refused and ans.closest:

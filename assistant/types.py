@@ -97,6 +97,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # e.g. why a fallback happened
     claims: list[ClaimCheck] = field(default_factory=list)  # per-sentence check of a generated draft
     closest: list[Citation] = field(default_factory=list)  # with a refusal: the nearest passages, never citations
+    read_as: dict[str, str] = field(default_factory=dict)  # question words read as the documents spell them: typed -> read
     timings: dict[str, float] = field(default_factory=dict)
     tokens_in: int = 0
     tokens_out: int = 0
@@ -111,6 +112,7 @@ class Answer:
             "notes": list(self.notes),
             "claims": [c.to_dict() for c in self.claims],
             "closest": [c.to_dict() for c in self.closest],
+            "read_as": dict(self.read_as),
         }
 
 

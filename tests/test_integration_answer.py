@@ -142,6 +142,25 @@ def test_a_follow_up_gets_no_support_from_the_sentence_that_answered_the_last_qu
     check_fact(ans, "social media", A003, ingested.corpus)
 
 
+SECURITY = ("# Passwords\n\nPasswords must be at least 14 characters long.\n"
+            "You must change your password if you think someone else knows it.\n"
+            "Never write a password down or share it with a colleague.\n\n"
+            "# Laptops\n\nEvery laptop has full-disk encryption turned on before it is handed out.\n")
+
+
+@pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
+def test_a_misspelt_word_is_read_as_the_documents_spell_it(workspace):
+    (workspace.corpus / "security.md").write_text(SECURITY, encoding="utf-8")
+    bot = workspace.assistant()
+    bot.ingest()
+    ans = bot.ask("whats the minimum pasword length")
+    assert not ans.refused and "14 characters" in ans.citations[0].quote
+    assert ans.standalone_question == "whats the minimum password length"
+    assert ans.read_as == {"pasword": "password"} and ans.to_dict()["read_as"] == {"pasword": "password"}
+    # An English word the documents never use is no typo: the gate still judges it.
+    assert bot.ask("does my laptop come with dental cover?").standalone_question.endswith("dental cover?")
+
+
 def test_streaming_yields_deltas_then_the_cited_answer(bot, ingested):
     stream = bot.stream("What year was Xiaomi founded?")
     deltas = list(stream)

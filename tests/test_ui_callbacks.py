@@ -109,6 +109,14 @@ def test_refusal_looks_different_and_shows_no_sources():
     assert "weak support" in html  # the reason sits behind "Why?"
 
 
+def test_a_misspelt_word_read_another_way_is_shown_with_the_answer():
+    ans = _answer(cites=[_cite(1, "security.md", 3, 3)])
+    ans.read_as = {"pasword": "password", "<b>x": "y"}
+    html = render.answer_html(0, ans)
+    assert "read \u201cpasword\u201d as \u201cpassword\u201d" in html and "<b>x" not in html
+    assert "read \u201c" not in render.answer_html(0, _answer(cites=[_cite(1, "security.md", 3, 3)]))
+
+
 def test_fallback_answers_say_why_and_name_the_backend():
     ans = _answer(backend="extractive-fallback", notes=["The local model's draft failed the check."])
     html = render.answer_html(0, ans)

@@ -78,6 +78,8 @@ def backend_badge(backend: str) -> str:
 def _meta(turn: int, ans: Answer, copy: bool = True) -> str:
     secs = ans.timings.get("total")
     parts = [f"answered by {backend_badge(ans.backend)}"]
+    if ans.read_as:
+        parts.append("read " + ", ".join(f"\u201c{esc(typed)}\u201d as \u201c{esc(read)}\u201d" for typed, read in ans.read_as.items()))
     if secs:
         parts.append(f"{secs:.1f}s")
     if copy:

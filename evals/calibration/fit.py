@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant import gate, support  # noqa: E402
+from assistant import gate, spelling, support  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.compose import candidates, compose  # noqa: E402
 from assistant.evals.metrics import facts_found  # noqa: E402
@@ -125,7 +125,7 @@ def collect(runs: list[tuple]) -> list[dict]:
             ok = (not it["expect_refusal"]) if answerable is None else answerable
             if answerable is False and it["expect_refusal"]:
                 continue  # a near-topic item asked elsewhere adds nothing
-            q = it["query"]
+            q, _ = spelling.correct(it["query"], eng.retriever.bm25.idf_of)  # as the engine reads it
             qvec = embedder.get_query_embedding(q)
             passages = eng.retriever.retrieve(q, qvec=qvec)
             idf = eng.retriever.bm25.idf_of

@@ -106,12 +106,18 @@ TOKENS = ("# API tokens\n\nTokens expire after 90 days by default.\n"
           "Each token belongs to one workspace and can read only what its owner can read.\n")
 
 
+def _bot_with(workspace, name: str, text: str):
+    """An assistant over the workspace's corpus with one more file, ingested."""
+    (workspace.corpus / name).write_text(text, encoding="utf-8")
+    bot = workspace.assistant()
+    bot.ingest()
+    return bot
+
+
 @pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
 def test_a_follow_up_leads_with_its_own_answer_not_the_last_one(workspace):
     """The sentence that answered the earlier question is neither the lead nor padding of the follow-up's answer."""
-    (workspace.corpus / "api-tokens.md").write_text(TOKENS, encoding="utf-8")
-    bot = workspace.assistant()
-    bot.ingest()
+    bot = _bot_with(workspace, "api-tokens.md", TOKENS)
     history = [{"role": "user", "content": "How long do API tokens last before they expire?"},
                {"role": "assistant", "content": "Tokens expire after 90 days by default. [1]"}]
     ans = bot.ask("how do i revoke one before then?", history=history)
@@ -150,9 +156,7 @@ SECURITY = ("# Passwords\n\nPasswords must be at least 14 characters long.\n"
 
 @pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
 def test_a_misspelt_word_is_read_as_the_documents_spell_it(workspace):
-    (workspace.corpus / "security.md").write_text(SECURITY, encoding="utf-8")
-    bot = workspace.assistant()
-    bot.ingest()
+    bot = _bot_with(workspace, "security.md", SECURITY)
     ans = bot.ask("whats the minimum pasword length")
     assert not ans.refused and "14 characters" in ans.citations[0].quote
     assert ans.standalone_question == "whats the minimum password length"

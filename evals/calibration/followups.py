@@ -33,6 +33,17 @@ the first turn's subject ("how big is it?" after "How much did the museum
 pay for The Ferrywoman at Dusk?" and "wasn't it stolen once?"). Reported as
 "chains"; pass group names ("chains", "held out") to run only those.
 
+``followup_elliptical.json`` (session 14) holds 40 on the encyclopedia,
+help-desk and essay corpora whose follow-up swaps in one new thing ("and
+trout?", "what about her uncle lars?"): 20 the corpus states and 20 it never
+mentions. ``followup_paraphrase.json`` (session 14) holds 40 on all five
+corpora whose follow-up asks in everyday words that the answering sentence
+does not use ("how much does it cost?" of a page that says "price"): 30
+answerable, 10 not. Both were written by a helper from the corpus text
+alone, while the session-14 rule of the follow-up gate (words a follow-up
+adds must be in the passages) was being chosen on the first sets; neither
+chose anything, and they are reported as "elliptical" and "paraphrase".
+
 These are the figures behind assistant/followup.py and the follow-up gate.
 Uses the indexes fit.py keeps in build/calibration/.
 """
@@ -50,12 +61,13 @@ from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from fit import CORPORA, INDEXES  # noqa: E402  (this folder is on sys.path when run as a script)
 
-FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay", "b": "handbook", "w": "workspace"}  # by the letter after "fu-", "fu-u" or "fc-"
+FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay", "b": "handbook", "w": "workspace"}  # by the letter after "fu-", "fc-", "fe-", "fp-" (and a "u")
 # The conversations the follow-up ranking and gate were chosen on, and a set
 # on two corpora that no fit or choice has seen (handbook, workspace), written
 # after those choices and reported as is.
 SETS = {"chosen on": ("followup_set.json", "followup_unanswerable.json"), "held out": ("followup_heldout.json",),
-        "chains": ("followup_chains.json",)}
+        "chains": ("followup_chains.json",), "elliptical": ("followup_elliptical.json",),
+        "paraphrase": ("followup_paraphrase.json",)}
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .text import STOPWORDS, stem
+from .vocab import word_counts
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LETTERS = 5  # "ofice" and "lenght" are five and six letters; shorter words have too many neighbours
@@ -45,10 +46,8 @@ class Fix:
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """pyspellchecker's English word list (lower case), loaded once per process (about 0.2 s)."""
-    from spellchecker import SpellChecker
-
-    return frozenset(SpellChecker(language="en").word_frequency.dictionary)
+    """pyspellchecker's English word list (lower case; :func:`assistant.vocab.word_counts`)."""
+    return frozenset(word_counts())
 
 
 def correct(question: str, idf_of: Callable[[str], float], words: frozenset[str] | None = None) -> tuple[str, list[Fix]]:

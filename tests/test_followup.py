@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from assistant.chunking import chunk_lines
+from assistant.condense import Question
 from assistant.followup import follow_up_ranking, unsaid
+from assistant.gate import added_terms
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
 
@@ -42,3 +44,12 @@ def test_unsaid_leaves_out_what_the_last_reply_quoted():
     said = "The lamp was designed in 1871\nby Jakob Ellefsen. [1]"  # quoted, markers and line breaks aside
     assert unsaid([designed, sold, shown], said) == [sold, shown]
     assert unsaid([designed, sold, shown], "") == [designed, sold, shown]
+
+
+def test_added_terms_are_what_the_follow_up_asks_that_its_context_did_not_say():
+    assert added_terms(Question("and trout?", "Which fish live in the Velna river? salmon")) == ["trout"]
+    assert added_terms(Question("and the Team plan?", "How much storage does the Free plan have?")) == ["team"]
+    # Words under three letters ("ok") and the most common English words ("ask") name nothing asked.
+    assert added_terms(Question("ok how do i ask for one?", "How do I get an API token?")) == []
+    # A word the context said, in any form, is not added ("mines" after "mine").
+    assert added_terms(Question("how deep are the mines?", "Which mine produced the ore?")) == ["deep"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.condense import standalone
-from assistant.gate import support_score
+from assistant.followup import unsaid
+from assistant.gate import added_terms, support_score
 from assistant.prompts import REFUSAL
 from assistant.support import score_spans
 
@@ -146,6 +147,42 @@ def test_a_follow_up_gets_no_support_from_the_sentence_that_answered_the_last_qu
     # A follow-up the documents do answer still is.
     ans = bot.ask("where did he post that?", history=LEI_JUN)
     check_fact(ans, "social media", A003, ingested.corpus)
+
+
+HEALTH = ("# Health insurance\n\nAll employees are covered by private health insurance with Clearwell Health from their first day.\n"
+          "The plan pays for hospital stays, specialist visits and physiotherapy.\n"
+          "You can add your partner and children, and the company pays half of their premium.\n\n"
+          "# Pension\n\nThe company adds 6% of your salary to your pension every month.\n")
+INSURER = [{"role": "user", "content": "Who provides our health insurance?"},
+           {"role": "assistant", "content": "All employees are covered by private health insurance with Clearwell Health "
+                                            "from their first day. [1]"}]
+
+
+@pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
+def test_a_follow_up_about_a_thing_the_passages_never_name_is_refused(workspace):
+    """ "and dental?" finds the insurance page through its context; the page never says "dental"."""
+    bot = _bot_with(workspace, "benefits.md", HEALTH)
+    engine = bot.engine
+    q = standalone("and dental?", INSURER)
+    assert added_terms(q) == ["dental"]
+    qvec = bot.embedder.get_query_embedding(q.text)
+    passages = engine.retriever.retrieve(q.text, qvec=qvec)
+    idf = engine.retriever.bm25.idf_of
+    scored = score_spans(q.text, qvec, passages, bot.embedder, idf)
+    said = INSURER[1]["content"]
+    whole = support_score(q.text, passages, unsaid(scored, said), idf)
+    assert whole >= bot.settings.refusal_threshold, "read with its context, the follow-up finds the topic's support"
+    ans = bot.ask("and dental?", history=INSURER)
+    assert ans.refused and ans.citations == []
+    # The thing it names is on the page: answered.
+    ans = bot.ask("and physiotherapy?", history=INSURER)
+    assert not ans.refused and "physiotherapy" in ans.citations[0].quote
+    # A follow-up asking for an amount keeps its context, in whatever words it asks: the page never says
+    # "chip in" or "family", and the follow-up alone scores below the cut-off.
+    q = standalone("how much do they chip in for my family?", INSURER)
+    assert added_terms(q) == ["chip", "family"]
+    ans = bot.ask(q.asked, history=INSURER)
+    assert not ans.refused and "half of their premium" in ans.citations[0].quote
 
 
 SECURITY = ("# Passwords\n\nPasswords must be at least 14 characters long.\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Iterator
 
 from . import claims, prompts
@@ -98,6 +99,8 @@ class AnswerEngine:
             read, fixes = correct(q, self.retriever.bm25.idf_of)  # "pasword" as the documents spell it
             ans.read_as = {f.typed: f.read for f in fixes}
             sq = standalone(read, history)
+            if sq.follow_up:  # the earlier question, as the documents spell it too
+                sq = replace(sq, context=correct(sq.context, self.retriever.bm25.idf_of)[0])
             ans.standalone_question = sq.text
             timings["rewrite"] = time.perf_counter() - t0
             t0 = time.perf_counter()

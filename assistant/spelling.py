@@ -16,6 +16,9 @@ most. Nothing changes otherwise:
   not "reids", a name in the documents); a longer one may become a term of
   the documents' own ("kessery" as "kessary").
 
+The engine reads the question, and the earlier question a follow-up leans
+on (session 14), this way.
+
 On our calibration questions (session 13) this read "pasword", "recieve",
 "forcast" and "availibility" as the documents spell them, and no other word
 of 622 questions.

@@ -200,6 +200,12 @@ def test_a_misspelt_word_is_read_as_the_documents_spell_it(workspace):
     assert ans.read_as == {"pasword": "password"} and ans.to_dict()["read_as"] == {"pasword": "password"}
     # An English word the documents never use is no typo: the gate still judges it.
     assert bot.ask("does my laptop come with dental cover?").standalone_question.endswith("dental cover?")
+    # The earlier question a follow-up leans on is read the same way.
+    history = [{"role": "user", "content": "whats the minimum pasword length"},
+               {"role": "assistant", "content": "Passwords must be at least 14 characters long. [1]"}]
+    ans = bot.ask("and when do i have to change it?", history=history)
+    assert "(context: whats the minimum password length" in ans.standalone_question
+    assert not ans.refused and "change your password" in ans.citations[0].quote
 
 
 def test_streaming_yields_deltas_then_the_cited_answer(bot, ingested):

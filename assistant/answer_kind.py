@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .answer_types import LEAD_IN
 from .facts import claim_numbers, facts, months
 from .text import terms
 from .units import gives_money
@@ -18,7 +19,7 @@ _WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sun
 # here a miss sends a model's whole draft to the fallback, so only the
 # unmistakable kinds count ("how long", "how fast" or "what speed" may be
 # answered in words, and are left to the model).
-_ASKS_WHEN = re.compile(r"^\s*(when|in what year|what (year|date|month|day)|by when|since when|how long ago)\b", re.I)
+_ASKS_WHEN = re.compile(LEAD_IN + r"(when|in what year|what (year|date|month|day)|by when|since when|how long ago)\b", re.I)
 _ASKS_COUNT = re.compile(r"\b(how (many|much)|what (percentage|percent|share|price|number|amount|figure)|"
                          r"what does .{1,40}\bcost|^\s*what(?:'s| is| was| are| were)\b.{0,30}\b(price|cost|percentage|population))\b", re.I)
 _YEAR = re.compile(r"\b(1\d{3}|20\d\d)s?\b|\b\d{1,2}(st|nd|rd|th)[\s-]+(century|centuries|millennium)\b|"

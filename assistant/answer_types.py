@@ -20,15 +20,18 @@ DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_Q_DATE = re.compile(r"^\s*(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since|before|after|until|from) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
+# A follow-up often opens with a word that joins it to the last turn ("and
+# when ...?", "ok so who ...?", "but where ...?"): the question word comes after it.
+LEAD_IN = r"^\s*(?:(?:and|so|but|ok|okay|oh|then|also|well|or)\b[\s,]*)*"
+_Q_DATE = re.compile(LEAD_IN + r"(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since|before|after|until|from) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
 _Q_QUANTITY = re.compile(
     r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
     r"\bwhat(?:'s|’s|s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|sum|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation|"
     r"temperature|height|elevation|altitude|depth|distance|duration)\b",
     re.I,
 )
-_Q_PERSON = re.compile(r"^\s*(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
-_Q_PLACE = re.compile(r"^\s*where\b|\b(which|what|in which|in what) (city|country|region|town|state|place|continent|province|location|area|district)\b", re.I)
+_Q_PERSON = re.compile(LEAD_IN + r"(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
+_Q_PLACE = re.compile(LEAD_IN + r"where\b|\b(which|what|in which|in what) (city|country|region|town|state|place|continent|province|location|area|district)\b", re.I)
 
 _YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
 _DATE_WORD = re.compile(rf"\b({_MONTHS}|{_MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|th)? century\b", re.I)

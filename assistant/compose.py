@@ -13,7 +13,7 @@ import re
 from .boilerplate import is_boilerplate, is_question_shaped
 from .lists import procedure_lead, whole_list, with_continuations, with_list
 from .locators import chunk_locator, locate
-from .answer_types import DATE, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
+from .answer_types import DATE, LEAD_IN, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
 from .named import rows_the_question_names, versions_first
 from .scope import question_line
@@ -26,7 +26,7 @@ _MULTI_Q = re.compile(r"\b(across|both|each|all (of )?the (articles|documents|so
 _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|sources|files|reports|pages)\b|\bagree\b", re.I)
 # Where a question asks a second thing: "..., and how many ...", "... ? Do they ...".
 _SPLIT = re.compile(r"\?\s+|,?\s+and\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)", re.I)
-_DOUBLE = re.compile(r"^\s*(when|where|who) and (when|where|who)\b", re.I)
+_DOUBLE = re.compile(LEAD_IN + r"(when|where|who) and (when|where|who)\b", re.I)
 # A sentence opening like this leans on the one before it (the old extractive answer's rule, kept).
 _LEANS = re.compile(r"^(these|this|they|it|its|such|the (first|second|third|next|latter|former))\b", re.I)
 MAX_LEANING = 2  # "The first phase ... The second phase ...": two is the common "two-part" shape

@@ -110,6 +110,11 @@ def test_a_unit_letter_must_end_its_word():
     ("Before which year does the chief want European buyers to get the cars?", "date"),
     ("After which year did sales fall?", "date"),
     ("What sum did the firm commit to its motoring unit?", "quantity"),
+    # A follow-up's opening "and", "so" or "ok" comes before its question word.
+    ("And when is the second one supposed to be finished?", "date"),
+    ("ok so who approves that?", "person"),
+    ("but where is it kept?", "place"),
+    ("Andrew who?", None),
 ])
 def test_more_ways_to_ask_for_a_date_or_an_amount(question, kind):
     assert expected_type(question) == kind

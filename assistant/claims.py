@@ -22,6 +22,7 @@ from . import prompts
 from .answer_kind import missing_answer_type, roots
 from .sentences import split_sentences
 from .citations import markers, strip_markers
+from .draft_pieces import drop_dangling_intros, pieces, with_marks
 from .facts import Facts, facts, fold, months, name_found, negated, numbers, proper_names, quote_found
 from .guard import obeys_embedded_instruction
 from .text import stem, terms
@@ -45,10 +46,7 @@ _SAME_TOPIC = 0.5
 _DENIES = 0.8
 _CLAUSE = re.compile(r"[,;:()]|\b(?:but|though|although|while|whereas|yet|despite)\b", re.I)
 
-_MARK = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
-_LEAD_MARKS = re.compile(r"^\s*((?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+)")
 _YES_NO = re.compile(r"^\s*(yes|no)\b[,.;:!]?\s*", re.I)
-_BARE_LIST_MARK = re.compile(r"\s*(?:\d{1,2}|[a-zA-Z])[.)]\s*")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)]|[a-z][.)])\s+")
 # The model saying what the passages lack: an honest partial answer, not a claim.
 _GAP = re.compile(
@@ -109,14 +107,14 @@ def check_draft(text: str, passages: list[Passage], question: str, *, asked: str
     for line in text.splitlines():
         kept_pieces = []
         heading = line.lstrip().startswith("#")
-        for piece in _pieces(line):
+        for piece in pieces(line):
             verdict = judge.sentence(piece, heading)
             claims.append(verdict)
             if verdict.verdict == "removed":
                 continue
-            kept_pieces.append(_with_marks(piece, verdict))
+            kept_pieces.append(with_marks(piece, verdict))
         out_lines.append(" ".join(p.strip() for p in kept_pieces if p.strip()))
-    kept = _drop_dangling_intros(out_lines, claims)
+    kept = drop_dangling_intros(out_lines, claims)
     result = DraftCheck("\n".join(kept).strip(), claims)
     if not result.stated and not any(c.verdict == "gap" for c in claims):
         result.problem = (f"no sentence is supported by the passages ({result.removed[0].reason})"
@@ -269,43 +267,6 @@ class _Judge:
         # passages' words together cover almost any sentence made of common words.
         pair = [sorted(ranked[:2])] if f and len(ranked) >= 2 and sorted(ranked[:2]) != sorted(pool) else []
         return singles + pair
-
-
-def _pieces(line: str) -> list[str]:
-    """Sentence pieces of a line; a marker opening a piece belongs to the piece before."""
-    out: list[str] = []
-    for piece in split_sentences(line):
-        if len(out) == 1 and _BARE_LIST_MARK.fullmatch(out[0]):  # "1. " is a list marker, not a sentence
-            piece = out.pop() + piece
-        m = _LEAD_MARKS.match(piece)
-        if m and out:
-            out[-1] = out[-1].rstrip() + " " + m.group(1).strip() + " "
-            piece = piece[m.end():]
-        if piece.strip():
-            out.append(piece)
-    return out
-
-
-def _with_marks(piece: str, verdict: ClaimCheck) -> str:
-    """The piece with its markers set to the verdict's passages (a gap or connector keeps none)."""
-    if verdict.verdict in ("gap", "skipped") and not markers(piece):
-        return piece
-    bare = _MARK.sub("", piece)
-    bare = re.sub(r"[ \t]+([.,;:!?])", r"\1", bare).rstrip()
-    if not verdict.cited:
-        return bare
-    marks = "".join(f"[{k}]" for k in dict.fromkeys(verdict.cited))
-    m = re.match(r"(.*?)([.!?]*)$", bare, re.S)
-    return f"{m.group(1).rstrip()} {marks}{m.group(2)}"
-
-
-def _drop_dangling_intros(lines: list[str], claims: list[ClaimCheck]) -> list[str]:
-    """A line ending in a colon with nothing after it (its list was removed) goes too."""
-    out = [ln for ln in lines]
-    for i, ln in enumerate(out):
-        if ln.rstrip().endswith(":") and not any(x.strip() for x in out[i + 1 :]):
-            out[i] = ""
-    return [ln for ln in out if ln.strip()] if any(out) else []
 
 
 def _is_label(body: str) -> bool:

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from typing import Callable, Container
 
 from .text import STOPWORDS, stem
 from .vocab import word_counts
@@ -47,18 +46,12 @@ class Fix:
     read: str
 
 
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """pyspellchecker's English word list (lower case; :func:`assistant.vocab.word_counts`)."""
-    return frozenset(word_counts())
-
-
-def correct(question: str, idf_of: Callable[[str], float], words: frozenset[str] | None = None) -> tuple[str, list[Fix]]:
+def correct(question: str, idf_of: Callable[[str], float], words: Container[str] | None = None) -> tuple[str, list[Fix]]:
     """``question`` with its misspelt words replaced, and what was replaced.
 
     ``idf_of`` is the index's BM25 IDF of a stemmed term; a term the index
     lacks gets its largest value. ``words`` is the English word list
-    (:func:`english_words` by default).
+    (by default pyspellchecker's, :func:`assistant.vocab.word_counts`).
     """
     unseen = idf_of("\x00")
 
@@ -74,7 +67,7 @@ def correct(question: str, idf_of: Callable[[str], float], words: frozenset[str]
             return typed
         if word in STOPWORDS or indexed(word):
             return typed
-        vocab = english_words() if words is None else words
+        vocab = word_counts() if words is None else words
         if word in vocab:
             return typed
         near = [w for w in _edits(word) if indexed(w)]

@@ -1,7 +1,8 @@
 """Reading misspelt question words as the documents spell them (pure logic on a made-up index)."""
 from __future__ import annotations
 
-from assistant.spelling import Fix, correct, english_words
+from assistant.spelling import Fix, correct
+from assistant.vocab import word_counts
 from assistant.text import stem
 
 UNSEEN = 9.0
@@ -42,6 +43,6 @@ def test_the_spelling_the_documents_use_most_wins():
 
 
 def test_the_english_word_list_ships_with_the_package():
-    words = english_words()
+    words = word_counts()
     assert "dental" in words and "password" in words
     assert "pasword" not in words

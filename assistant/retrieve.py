@@ -1,26 +1,36 @@
-"""Hybrid retrieval: dense vectors from Chroma plus BM25, fused with RRF."""
+"""Hybrid retrieval: dense vectors from Chroma plus BM25, fused with RRF.
+
+Dense search is exact over a snapshot of the stored vectors up to
+``Settings.exact_search_chunks`` (:mod:`assistant.dense`), and Chroma's
+approximate HNSW query above it.
+"""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from .bm25 import BM25, rrf
-from .errors import EmptyIndexError
+from .dense import ExactIndex
+from .errors import EmptyIndexError, StoreUnavailableError
 from .facts import proper_names
 from .settings import Settings
 from .store import Store
 from .types import Chunk, Passage
 
+log = logging.getLogger(__name__)
 
-class _Keyword(NamedTuple):
-    """One consistent BM25 build: the index, its chunks and the fingerprint it matches."""
+
+class _Snapshot(NamedTuple):
+    """One consistent snapshot: the BM25 index, its chunks, their vectors (small indexes only) and the fingerprint it matches."""
 
     bm25: BM25
     chunks: list[Chunk]
     by_id: dict[str, Chunk]
     fp: tuple | None
+    exact: ExactIndex | None = None  # None: dense search asks Chroma's HNSW index
 
 
 class HybridRetriever:
@@ -39,13 +49,13 @@ class HybridRetriever:
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self._kw: _Keyword | None = None
+        self._kw: _Snapshot | None = None
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        self._names: tuple[_Keyword, frozenset[str]] | None = None
+        self._names: tuple[_Snapshot, frozenset[str]] | None = None
 
-    def refresh(self) -> _Keyword:
+    def refresh(self) -> _Snapshot:
         """Rebuild the keyword index if the store changed since the last build."""
         fp = self.store.fingerprint()  # read before the chunks: a write in between only costs a rebuild
         kw = self._kw
@@ -55,10 +65,28 @@ class HybridRetriever:
             kw = self._kw
             if kw is not None and kw.fp == fp:
                 return kw
-            chunks = self.store.all_chunks()
-            kw = _Keyword(BM25([c.text for c in chunks]), chunks, {c.id: c for c in chunks}, fp)
+            chunks, exact = self._read_snapshot()
+            kw = _Snapshot(BM25([c.text for c in chunks]), chunks, {c.id: c for c in chunks}, fp, exact)
             self._kw = kw
             return kw
+
+    def _read_snapshot(self) -> tuple[list[Chunk], ExactIndex | None]:
+        """Every chunk, with their vectors when the index is small enough to search exactly."""
+        limit = self.settings.exact_search_chunks
+        if limit <= 0 or self.store.count() > limit:  # the count is a cheap query; the vectors are not
+            return self.store.all_chunks(), None
+        try:
+            chunks, vectors = self.store.chunks_with_vectors()
+        except StoreUnavailableError as e:
+            # An embedded store written by another process: this process's
+            # Chroma cannot hand over the new vectors ("Error finding id"),
+            # while ids and text still read. HNSW answers until it can; a
+            # store that is really down fails the read below as well.
+            log.warning("dense search is approximate for now: %s", e)
+            return self.store.all_chunks(), None
+        if not chunks or len(chunks) > limit:  # grown past the limit since the count
+            return chunks, None
+        return chunks, ExactIndex([c.id for c in chunks], vectors)
 
     @property
     def bm25(self) -> BM25:
@@ -76,17 +104,20 @@ class HybridRetriever:
         self._names = (kw, names)
         return names
 
-    def _timed_refresh(self) -> tuple[_Keyword, float]:
+    def _timed_refresh(self) -> tuple[_Snapshot, float]:
         t0 = time.perf_counter()
         kw = self.refresh()
         return kw, time.perf_counter() - t0
 
-    def _timed_nearest(self, qvec) -> tuple[list[tuple[str, float]], float]:
+    def _timed_nearest(self, qvec, kw: _Snapshot | None = None) -> tuple[list[tuple[str, float]], float]:
         # Ids and distances only: the snapshot holds every chunk's text, and
         # fetching documents and metadata for all candidates costs more than
         # the search itself.
         t0 = time.perf_counter()
-        dense = self.store.nearest(qvec, self.settings.candidates)
+        if kw is not None and kw.exact is not None:
+            dense = kw.exact.nearest(qvec, self.settings.candidates)
+        else:
+            dense = self.store.nearest(qvec, self.settings.candidates)
         return dense, time.perf_counter() - t0
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -106,13 +137,14 @@ class HybridRetriever:
             t0 = time.perf_counter()
             qvec = self.embedder.get_query_embedding(query)
             t["embed"] = time.perf_counter() - t0
-        if self.store.check_is_cheap or self._kw is None:
+        if self.store.check_is_cheap or self._kw is None or self._kw.exact is not None:
             kw, t["refresh"] = self._timed_refresh()
-            dense, t["dense"] = self._timed_nearest(qvec) if kw.chunks else ([], 0.0)
+            dense, t["dense"] = self._timed_nearest(qvec, kw) if kw.chunks else ([], 0.0)
         else:
             # On a server the freshness check is an HTTP round trip: run it
-            # beside the dense query, which does not depend on it (ids are
+            # beside the HNSW query, which does not depend on it (ids are
             # checked against the snapshot below), so the two waits overlap.
+            # (Exact search needs the fresh snapshot, and costs about 1 ms.)
             pending = self._pool().submit(self._timed_refresh)
             try:
                 dense, t["dense"] = self._timed_nearest(qvec)

@@ -46,6 +46,7 @@ class Settings:
     # Retrieval.
     top_k: int = _f(5, "Passages given to the answer step.")
     candidates: int = _f(30, "Candidates fetched from each retriever (dense and BM25) before fusion.")
+    exact_search_chunks: int = _f(10_000, "Up to this many chunks, dense search compares the question with every stored vector, held in process memory (15 MB at 10,000 chunks of 384 dimensions), and finds the true nearest chunks; above it, Chroma's approximate HNSW index answers. 0: always HNSW. At 10,000 chunks a brute-force search takes about 1 ms on 2 cores, less than an HNSW query (docs/reliability.md).")
     dense_weight: float = _f(1.0, "Weight of the dense ranking in reciprocal rank fusion.")
     bm25_weight: float = _f(1.0, "Weight of the BM25 ranking in reciprocal rank fusion.")
     refusal_threshold: float = _f(0.25, "Extractive backend only: the minimum probability (0..1) that the retrieved passages answer the question (assistant/gate.py's fitted model); below it the assistant refuses, and 0 never refuses. 0.25 is the cut-off with the best refusal recall minus false-refusal rate averaged over held-out folds (one corpus family left out of the fit at a time) on our own calibration sets of five styles (evals/calibration/weights.json), not tuned on the gold set.")
@@ -143,6 +144,8 @@ class Settings:
         for name in ("top_k", "candidates", "embed_batch_size", "max_new_tokens", "llm_context", "port", "max_sheet_rows"):
             if getattr(self, name) < 1:
                 raise bad(name, "must be a positive integer")
+        if self.exact_search_chunks < 0:
+            raise bad("exact_search_chunks", "must be 0 (always approximate search) or more")
         if self.candidates < self.top_k:
             raise bad("candidates", "must be at least top_k")
         for name in ("max_file_mb", "llm_timeout", "chroma_timeout"):

@@ -6,7 +6,8 @@ queried with vectors from a different model.
 
 The embedded store (``PersistentClient`` in ``index_dir``) is for one process
 at a time: another process sees its counts and metadata, but keeps serving
-dense results from its own in-memory HNSW copy. Several processes (UI, CLI
+dense results from its own in-memory HNSW copy, and cannot read back the
+vectors it did not write (so the retriever's exact search falls back to HNSW). Several processes (UI, CLI
 ingest, API) share an index through a ``chroma run`` server (``chroma_url``).
 The client is built in :mod:`assistant.chroma_client`; records, :mod:`assistant.store_records`.
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from .chroma_client import is_missing, make_client, quiet_stamp, sqlite_file, store_error
 from .errors import EmbedderMismatchError, IndexWriteError, StoreUnavailableError
@@ -171,13 +174,21 @@ class Store:
 
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Per source: the ids stored, grouped by file hash, and each hash's expected chunk count."""
-        return manifest_of(self._scan(include=["metadatas"]))
+        return manifest_of(row for got in self._pages(["metadatas"]) for row in rows_of(got))
 
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk (used to build the BM25 index and list files)."""
-        return [to_chunk(cid, doc, meta) for cid, meta, doc in self._scan(include=["metadatas", "documents"])]
+        return [to_chunk(cid, doc, meta) for got in self._pages(["metadatas", "documents"]) for cid, meta, doc in rows_of(got)]
 
-    def _scan(self, include: list[str]):
+    def chunks_with_vectors(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every stored chunk and, in row ``i``, chunk ``i``'s stored embedding (for exact search)."""
+        chunks, parts = [], []
+        for got in self._pages(["metadatas", "documents", "embeddings"]):
+            chunks.extend(to_chunk(cid, doc, meta) for cid, meta, doc in rows_of(got))
+            parts.append(np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1))
+        return chunks, (np.concatenate(parts) if parts else np.zeros((0, 0), np.float32))
+
+    def _pages(self, include: list[str]) -> Iterator[dict]:
         offset, page = 0, _PAGE
         while True:
             try:
@@ -186,28 +197,16 @@ class Store:
                 raise
             except Exception as e:
                 raise store_error(e, "read chunks") from None
-            ids = got["ids"]
-            if not ids:
-                return
-            yield from rows_of(got)
-            offset += len(ids)
-            if len(ids) < page:
+            n = len(got["ids"])
+            if n:
+                yield got
+            offset += n
+            if n < page:
                 return
 
     def query(self, embedding: Sequence[float], n: int) -> list[tuple[Chunk, float]]:
         """The ``n`` nearest chunks with cosine similarity."""
-        self._check_dim([embedding])
-        try:
-            res = self.col.query(
-                query_embeddings=[list(map(float, embedding))],
-                n_results=n,
-                include=["metadatas", "documents", "distances"],
-            )
-        except (EmbedderMismatchError, StoreUnavailableError):
-            raise
-        except Exception as e:
-            raise store_error(e, "search") from None
-        return hits_of(res)
+        return hits_of(self._search(embedding, n, ["metadatas", "documents", "distances"]))
 
     def nearest(self, embedding: Sequence[float], n: int) -> list[tuple[str, float]]:
         """Ids of the ``n`` nearest chunks with cosine similarity.
@@ -215,14 +214,18 @@ class Store:
         Like :meth:`query` without documents and metadata, which cost most of
         a query's time: for callers that already hold the chunks.
         """
+        res = self._search(embedding, n, ["distances"])
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
+
+    def _search(self, embedding: Sequence[float], n: int, include: list[str]) -> dict:
+        """Chroma's (approximate, HNSW) answer for one embedding."""
         self._check_dim([embedding])
         try:
-            res = self.col.query(query_embeddings=[list(map(float, embedding))], n_results=n, include=["distances"])
+            return self.col.query(query_embeddings=[list(map(float, embedding))], n_results=n, include=include)
         except (EmbedderMismatchError, StoreUnavailableError):
             raise
         except Exception as e:
             raise store_error(e, "search") from None
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0])]
 
     def _check_dim(self, vectors) -> None:
         if not vectors:
@@ -252,9 +255,9 @@ class Store:
         Readers take the fingerprint *before* reading chunks, so a write that
         lands in between only causes one extra rebuild, never a stale index.
         On the embedded store even the journal read is skipped while the
-        database file is untouched: see :meth:`_quiet_stamp`.
+        database file is untouched: see :func:`~assistant.chroma_client.quiet_stamp`.
         """
-        stamp = self._quiet_stamp()
+        stamp = quiet_stamp(self._db_file)  # None for a server
         cached = self._fp_cache
         if stamp is not None and cached is not None and cached[0] == stamp:
             return cached[1]
@@ -266,10 +269,6 @@ class Store:
     def check_is_cheap(self) -> bool:
         """Whether :meth:`fingerprint` is usually a local ``stat`` (embedded) rather than HTTP calls (server)."""
         return self._db_file is not None
-
-    def _quiet_stamp(self) -> tuple[int, int, int] | None:
-        """:func:`~assistant.chroma_client.quiet_stamp` of this store's SQLite file (None for a server)."""
-        return quiet_stamp(self._db_file)
 
     def _read_fingerprint(self) -> tuple:
         col = self.col  # opens the collection and checks its embedder, once

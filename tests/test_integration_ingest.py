@@ -531,3 +531,55 @@ def test_killed_ingest_is_completed_by_the_next_run(workspace):
     assert done.returncode == 0, done.stderr
     assert_index_matches_corpus(ws, settings)
     assert ws.store().count() == total2
+
+
+def test_dense_search_is_exact_up_to_the_limit_and_approximate_above_it(workspace):
+    """Below ``exact_search_chunks`` the dense neighbours are the true ones, from the stored vectors."""
+    import numpy as np
+
+    ws = workspace
+    bot = ws.assistant()
+    bot.ingest()
+    chunks, vectors = ws.store().chunks_with_vectors()
+    assert vectors.shape == (len(chunks), 384) and len(chunks) == ws.store().count()
+    question = "When were the first cars delivered to customers?"
+    qvec = np.asarray(bot.embedder.get_query_embedding(question), dtype=np.float32)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    truth = [chunks[i].id for i in np.argsort(-(unit @ (qvec / np.linalg.norm(qvec))), kind="stable")[:10]]
+
+    retriever = bot.engine.retriever
+    retriever.retrieve(question, qvec=qvec)
+    exact = retriever.refresh().exact
+    assert exact is not None and len(exact) == len(chunks)
+    got = exact.nearest(qvec, 10)
+    assert [cid for cid, _ in got] == truth
+    # The same cosine similarity Chroma reports for the ids both return.
+    approx = dict(ws.store().nearest(qvec, 10))
+    assert approx and all(abs(approx[cid] - sim) < 1e-4 for cid, sim in got if cid in approx)
+
+    # Grown past the limit: Chroma's HNSW index answers, and keeps answering.
+    capped = ws.assistant(exact_search_chunks=len(chunks))
+    capped.engine.retriever.retrieve(question, qvec=qvec)
+    assert capped.engine.retriever.refresh().exact is not None
+    (ws.corpus / "extra.txt").write_text("A new page about delivery schedules.\n")
+    capped.ingest()
+    passages = capped.engine.retriever.retrieve(question, qvec=qvec)
+    assert capped.engine.retriever.refresh().exact is None and passages
+    assert ws.assistant(exact_search_chunks=0).engine.retriever.refresh().exact is None
+
+
+@pytest.mark.parametrize("store_kind", ["persistent"], indirect=True)
+def test_an_embedded_index_written_by_another_process_still_answers(workspace):
+    """This process's Chroma cannot hand over vectors another process wrote; the ids and text still read."""
+    ws = workspace
+    bot = ws.assistant()
+    bot.ingest()
+    assert "2010" in bot.ask("What year was Xiaomi founded?").text
+    ws.write("zorblax.txt", "Charging news.\nThe Zorblax charger delivers 350 kW to the SU7.\n")
+    r = ws.cli("ingest")
+    assert r.returncode == 0, r.stderr
+    hits = bot.engine.retriever.retrieve("Zorblax charger")  # no store error
+    assert any(p.chunk.source == "zorblax.txt" and p.bm25 > 0 for p in hits)
+    assert "2010" in bot.ask("What year was Xiaomi founded?").text
+    exact = bot.engine.retriever.refresh().exact
+    assert exact is None or len(exact) == ws.store().count()

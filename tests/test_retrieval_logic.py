@@ -104,7 +104,8 @@ def test_server_freshness_check_runs_beside_the_dense_query():
     from assistant.settings import Settings
 
     store = _SlowStore()
-    r = HybridRetriever(store, _Embedder(), Settings.load(file=None, env={}))
+    # Approximate (HNSW) search only: exact search needs the fresh snapshot, so it runs after the check.
+    r = HybridRetriever(store, _Embedder(), Settings.load(file=None, env={}, exact_search_chunks=0))
     r.retrieve("cars")  # the first query builds the keyword index first, in line
     assert store.threads == [store.main]
     store.meet = threading.Barrier(2, timeout=10)

@@ -7,6 +7,8 @@ run is completed, not restarted: at 1M chunks a build takes about an hour.
 ``python -m bench.scale_worker serve DIR N Q``: open that store as the
 assistant does, build the retriever's BM25, run Q queries with random query
 vectors, and time each stage.
+``python -m bench.scale_worker compare DIR N Q``: time exact search against
+Chroma's HNSW query on Q random vectors, and HNSW's recall.
 
 Both print one JSON line last on stdout.
 """
@@ -24,6 +26,10 @@ DIM = 384
 WORDS_PER_CHUNK = 120  # about our 180-token chunks
 CHUNKS_PER_FILE = 20
 _BATCH = 5000
+# Exact and HNSW dense search are compared head to head up to this size; the
+# comparison holds every vector in memory (1.5 GB of float32 at 1M chunks,
+# and Chroma hands them over as float64).
+COMPARE_MAX = 100_000
 
 
 def _rss_mb() -> float:
@@ -94,6 +100,7 @@ def build(path: Path, n: int) -> dict:
 
 
 def serve(path: Path, n: int, q: int) -> dict:
+    from assistant import heap
     from assistant.retrieve import HybridRetriever
     from assistant.settings import Settings
 
@@ -113,6 +120,7 @@ def serve(path: Path, n: int, q: int) -> dict:
     again = store.all_chunks()  # the read alone, to split the cold refresh
     t_read = time.perf_counter() - t0
     del again
+    heap.trim()  # as the retriever does after its own read
     rng = np.random.default_rng(1)
     # Query words come from stored chunks, so BM25 finds real postings.
     sample = store.col.get(ids=None, limit=50, offset=int(rng.integers(0, max(1, count - 50))), include=["documents"])["documents"]
@@ -146,9 +154,46 @@ def serve(path: Path, n: int, q: int) -> dict:
     }
 
 
+def compare(path: Path, n: int, q: int) -> dict:
+    """Exact search against Chroma's HNSW query on the same random vectors, interleaved.
+
+    Times each (alternating which goes first, so load hits both alike) and
+    gives HNSW's recall: the share of the true ``k`` nearest it returns.
+    """
+    from assistant.dense import ExactIndex
+    from assistant.settings import Settings
+
+    from .common import stats_ms
+
+    store, k = _store(path), Settings.load(file=None, env={}).candidates
+    chunks, vectors = store.chunks_with_vectors()
+    exact = ExactIndex([c.id for c in chunks], vectors)
+    del vectors
+    rng = np.random.default_rng(2)
+    store.nearest(rng.standard_normal(DIM).tolist(), k)  # the first query loads the HNSW index
+    t_exact, t_hnsw, recall = [], [], []
+    for k_q in range(q):
+        vec = rng.standard_normal(DIM).astype(np.float32)
+        vec /= np.linalg.norm(vec)
+        runs = [("exact", lambda: exact.nearest(vec, k)), ("hnsw", lambda: store.nearest(vec.tolist(), k))]
+        got = {}
+        for name, fn in runs if k_q % 2 else runs[::-1]:
+            t0 = time.perf_counter()
+            got[name] = fn()
+            (t_exact if name == "exact" else t_hnsw).append(time.perf_counter() - t0)
+        truth = {cid for cid, _ in got["exact"]}
+        recall.append(len(truth & {cid for cid, _ in got["hnsw"]}) / len(truth))
+    e, h = stats_ms(t_exact), stats_ms(t_hnsw)
+    return {"k": k, "exact_ms": e, "hnsw_ms": h, "exact_over_hnsw_p50": round(e["p50"] / h["p50"], 2),
+            "hnsw_recall_mean": round(float(np.mean(recall)), 4), "hnsw_recall_min": round(float(np.min(recall)), 4)}
+
+
 def main(argv: list[str]) -> int:
     phase, path, n = argv[0], Path(argv[1]), int(argv[2])
-    out = build(path, n) if phase == "build" else serve(path, n, int(argv[3]))
+    if phase == "build":
+        out = build(path, n)
+    else:
+        out = (serve if phase == "serve" else compare)(path, n, int(argv[3]))
     print(json.dumps(out), flush=True)
     return 0
 

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .common import ROOT, median_of, save, work_root
+from .scale_worker import COMPARE_MAX
 
 _VERSION = 1
 
@@ -115,6 +116,9 @@ def run(args) -> Path:
             serves = [_worker(["serve", str(path), str(n), str(args.queries)], args.timeout) for _ in range(args.repeats)]
             good = [s for s in serves if s and "error" not in s]
             row["serve"] = _median_serve(good) if good else serves[-1]
+            if n <= COMPARE_MAX:
+                compared = [_worker(["compare", str(path), str(n), str(args.queries)], args.timeout) for _ in range(args.repeats)]
+                row["dense_compare"] = _median_compare([c for c in compared if c and "error" not in c]) or compared[-1]
         rows[n] = row
         path_out = save("scaling", params, _results(rows, args.sizes), out_dir=getattr(args, "out", None), tag=getattr(args, "tag", None), started=started)
         if "error" in row["build"] or "error" in row.get("serve", {}):
@@ -136,6 +140,20 @@ def _median_serve(runs: list[dict]) -> dict:
     out["stages_ms"] = {stage: median_of([r["stages_ms"][stage] for r in runs]) for stage in runs[0]["stages_ms"]}
     out["runs"] = len(runs)
     return out
+
+
+def _median_compare(runs: list[dict]) -> dict | None:
+    """Medians over the comparison processes (the worst query's recall: the worst of them)."""
+    if not runs:
+        return None
+    return {
+        "k": runs[0]["k"],
+        "exact_ms": median_of([r["exact_ms"] for r in runs]),
+        "hnsw_ms": median_of([r["hnsw_ms"] for r in runs]),
+        "exact_over_hnsw_p50": statistics.median(r["exact_over_hnsw_p50"] for r in runs),
+        "hnsw_recall_mean": statistics.median(r["hnsw_recall_mean"] for r in runs),
+        "hnsw_recall_min": min(r["hnsw_recall_min"] for r in runs),
+    }
 
 
 def add_arguments(p) -> None:

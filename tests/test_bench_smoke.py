@@ -83,6 +83,9 @@ def test_scaling_smoke(dirs):
         assert row["build"]["chunks"] == int(n)
         assert row["serve"]["peak_rss_mb"] > 0
         assert is_ms(row["serve"]["stages_ms"]["retrieval_no_embed"]["p50"])
+        compared = row["dense_compare"]
+        assert is_ms(compared["exact_ms"]["p50"]) and is_ms(compared["hnsw_ms"]["p50"])
+        assert 0 < compared["hnsw_recall_min"] <= compared["hnsw_recall_mean"] <= 1
     assert "1000000" in res["extrapolated"]
 
 

@@ -22,6 +22,7 @@ def normalize_numbers(text: str) -> str:
     return _NUM_SEP.sub("", text)
 
 
+_VOWELS = frozenset("aeiou")
 _UNDOUBLE = frozenset("bdgkmnprt")  # "committed" -> "commit", "planning" -> "plan"; not "ll", "ss", "zz"
 
 
@@ -36,6 +37,8 @@ def stem(word: str) -> str:
     """
     if word.isdigit() or len(word) <= 3:
         return word
+    if short := _short_root(word):
+        return short
     for suf, rep in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suf) and len(word) - len(suf) >= 3:
             if suf == "s" and word.endswith(("ss", "us", "is")):
@@ -45,6 +48,26 @@ def stem(word: str) -> str:
                 word = word[:-1]
             break
     return word[:-1] if word.endswith("e") and len(word) > 3 and not word.endswith(("ee", "ye")) else word
+
+
+def _short_root(word: str) -> str | None:
+    """The three-letter root of "used", "using", "died", "dying", "aged", or None.
+
+    The general rule keeps a root of three letters or more, so a two-letter
+    remainder is left whole, and "use" / "used" / "using" were three terms.
+    A remainder with a vowel, not ending in "e", takes back its "e": "us" →
+    "use", "di" → "die", "ag" → "age"; "dy" of "dying" → "die". Without a
+    vowel ("thing", "bring", "shed") or ending in "e" ("need", "seed") the
+    word is not one of these.
+    """
+    for suf in ("ing", "ed"):
+        if word.endswith(suf) and len(word) - len(suf) == 2:
+            rest = word[:2]
+            if rest[1] == "y" and rest[0] not in _VOWELS and suf == "ing":
+                return rest[0] + "ie"  # dying, lying, tying
+            if any(c in _VOWELS for c in rest) and rest[1] != "e":
+                return rest + "e"
+    return None
 
 
 def tokens(text: str) -> list[str]:

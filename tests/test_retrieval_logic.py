@@ -158,6 +158,11 @@ def test_word_forms_of_one_word_share_a_term():
     assert stem("committed") == stem("commit") and stem("planning") == stem("plan")
     assert stem("including") == stem("include") == stem("includes") and stem("carried") == stem("carries")
     assert stem("agree") != stem("ag") and stem("pass") == stem("passes") and stem("focus") == "focus"
+    # Three-letter roots ending in "e" keep one term across their forms.
+    for forms in (("use", "used", "uses", "using"), ("die", "died", "dies", "dying"), ("age", "aged", "aging")):
+        assert len({stem(w) for w in forms}) == 1, forms
+    # A two-letter remainder without a vowel, or ending in "e", is no such root.
+    assert [stem(w) for w in ("thing", "bring", "shed", "need", "seed")] == ["thing", "bring", "shed", "need", "seed"]
     bm = BM25(["The old mines in the hills gave silver.", "The hills give a view of the coast."])
     (top, best), (_, other) = bm.search("mining in the hills", 2)
     assert top == 0 and best > other

@@ -44,6 +44,12 @@ alone, while the session-14 rule of the follow-up gate (words a follow-up
 adds must be in the passages) was being chosen on the first sets; neither
 chose anything, and they are reported as "elliptical" and "paraphrase".
 
+``followup_chains_more.json`` (session 15) holds 40 more three-turn
+conversations, 8 on each corpus, written by a helper from the corpus text
+alone: 20 whose third follow-up the corpus answers and 20 whose third
+follow-up asks what it never states about the first turn's subject.
+Reported as "more chains".
+
 These are the figures behind assistant/followup.py and the follow-up gate.
 Uses the indexes fit.py keeps in build/calibration/.
 """
@@ -61,12 +67,12 @@ from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from fit import CORPORA, INDEXES  # noqa: E402  (this folder is on sys.path when run as a script)
 
-FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay", "b": "handbook", "w": "workspace"}  # by the letter after "fu-", "fc-", "fe-", "fp-" (and a "u")
+FAMILY = {"e": "encyclopedia", "h": "helpdesk", "s": "essay", "b": "handbook", "w": "workspace"}  # by the letter after "fu-", "fc-", "fm-", "fe-", "fp-" (and a "u")
 # The conversations the follow-up ranking and gate were chosen on, and a set
 # on two corpora that no fit or choice has seen (handbook, workspace), written
 # after those choices and reported as is.
 SETS = {"chosen on": ("followup_set.json", "followup_unanswerable.json"), "held out": ("followup_heldout.json",),
-        "chains": ("followup_chains.json",), "elliptical": ("followup_elliptical.json",),
+        "chains": ("followup_chains.json",), "more chains": ("followup_chains_more.json",), "elliptical": ("followup_elliptical.json",),
         "paraphrase": ("followup_paraphrase.json",)}
 
 

@@ -22,7 +22,7 @@ def test_precedence_file_env_override(tmp_path):
      # less the 7 characters of the write journal's "-writes".
      {"ASSISTANT_COLLECTION": "ab"}, {"ASSISTANT_COLLECTION": "docs-"}, {"ASSISTANT_COLLECTION": "café"},
      {"ASSISTANT_COLLECTION": "a..b"}, {"ASSISTANT_COLLECTION": "x" * 506},
-     {"ASSISTANT_EMBED_DEVICE": "gpu"}, {"ASSISTANT_LLM_GPU_LAYERS": "-2"}],
+     {"ASSISTANT_EMBED_DEVICE": "gpu"}, {"ASSISTANT_LLM_GPU_LAYERS": "-2"}, {"ASSISTANT_EXACT_SEARCH_CHUNKS": "-1"}],
 )
 def test_bad_values_name_the_setting(env):
     with pytest.raises(SettingsError) as e:

@@ -54,8 +54,12 @@ def section_label(question: str, span: Span) -> str | None:
     empty CSV files."; the release is only in the headings above it, so the
     answer reads "2.3.1 — 2025-07-15 › Fixed: A crash on empty CSV files.".
     A heading that adds nothing the question asks for is left out.
+
+    A list item is labelled whatever its length: it belongs to the section
+    above it however long it runs ("- Login session timed out after 15
+    minutes even when ... was ticked" is still 3.2.0's fix).
     """
-    if not reads_alone(span):
+    if not (reads_alone(span) or LIST_ITEM.match(line_of(span))):
         return None
     _, headings, _ = _scope(span)
     headings = [h for h in headings if not asks(h)]  # "How do I ...?" is the question, not a section to name

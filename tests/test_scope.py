@@ -36,6 +36,7 @@ CHANGELOG_MD = """# Changelog
 ## 2.3.1 — 2025-07-15
 ### Fixed
 - A crash on empty CSV files.
+- Sessions timed out after 15 minutes even when "Keep me signed in" was ticked on the sign-in page
 
 ## 2.3.0 — 2025-06-01
 ### Changed
@@ -102,7 +103,7 @@ def test_a_changelog_item_is_scoped_by_its_section_and_version():
     assert scope_lines(spans["- A crash on empty CSV files."]) == ["Fixed", "2.3.1 — 2025-07-15", "Changelog"]
 
 
-def test_a_short_line_is_quoted_after_its_headings_only_when_they_hold_what_was_asked():
+def test_a_short_line_or_list_item_is_quoted_after_its_headings_only_when_they_hold_what_was_asked():
     spans = _spans(CHANGELOG_MD)
     crash = spans["- A crash on empty CSV files."]
     assert quoted("Which version fixed the crash on empty CSV files?", crash) == \
@@ -110,6 +111,10 @@ def test_a_short_line_is_quoted_after_its_headings_only_when_they_hold_what_was_
     assert quoted("When was Parquet export added?", spans["- Export to Parquet from the `dump` command."]) == \
         "2.4.0 — 2025-09-02 › Added: Export to Parquet from the `dump` command."  # the date is in the heading
     assert quoted("Is there a crash on empty CSV files?", crash) == "- A crash on empty CSV files."  # nothing asked is up there
+    # A list item belongs to its section however long it runs (this one is 19 words).
+    timeout = spans['- Sessions timed out after 15 minutes even when "Keep me signed in" was ticked on the sign-in page']
+    assert quoted("Which release fixed the session timeout?", timeout) == \
+        '2.3.1 — 2025-07-15 › Fixed: Sessions timed out after 15 minutes even when "Keep me signed in" was ticked on the sign-in page'
     notes = _spans(NOTES_MD)
     offsite = notes["- Priya: book the offsite venue in Lisbon"]
     assert quoted("Where is the offsite?", offsite) == "- Priya: book the offsite venue in Lisbon"
@@ -178,7 +183,7 @@ def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(ma
     cases = [
         ("Where is the offsite?", "Lisbon", "meeting-notes.md", 11),
         ("Who chaired the platform team sync?", "Priya Raman (chair)", "meeting-notes.md", 3),
-        ("What was removed in 2.3.0?", "legacy-auth", "CHANGELOG.md", 15),
+        ("What was removed in 2.3.0?", "legacy-auth", "CHANGELOG.md", 16),
         ("Which version fixed the crash on empty CSV files?", "2.3.1", "CHANGELOG.md", 9),
         ("When was version 2.4.0 released?", "2025-09-02", "CHANGELOG.md", 5),  # not 2.3.0's "Python version" line
         ("When was Parquet export added?", "2025-09-02", "CHANGELOG.md", 5),

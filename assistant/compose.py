@@ -119,6 +119,7 @@ def _without_repeats(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
 # there: the sentence after it on its line says how or why.
 BARE_WORDS = 2
 _ANSWER_LABEL = re.compile(r"^\s*(a|answer)\s*[:.]\s*", re.I)
+_YES_NO = re.compile(r"^(yes|no|yep|nope|sure|correct|right|not yet|not really|of course)\b", re.I)
 
 
 def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
@@ -127,8 +128,9 @@ def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[S
     "Rumors suggest a two-phase plan. The first phase ... The second phase
     ...": quoting the lead alone names the plan and drops its content.
     """
+    chosen = _with_bare_opening(chosen, ordered)
     lead = chosen[0]
-    bare = len(_ANSWER_LABEL.sub("", lead.span.text).split()) <= BARE_WORDS
+    bare = _bare(lead)
     if not (_ANNOUNCES.search(lead.span.text) or bare):
         return chosen
     taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
@@ -142,6 +144,30 @@ def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[S
         out.append(nxt)
         bare = False  # "A: Yes." brings the one sentence that says how
     return out + chosen[1:]
+
+
+def _bare(s: ScoredSpan) -> bool:
+    return len(_ANSWER_LABEL.sub("", s.span.text).split()) <= BARE_WORDS
+
+
+def _with_bare_opening(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
+    """A lead that follows a bare answer opening its line ("MIT. See LICENSE.", "A: No. Exports are ...") brings it first.
+
+    The bare sentence is the line's answer and the lead only says where or
+    why; quoting "See LICENSE." alone drops the licence's name. A bare "Yes."
+    or "No." is not brought: it answers the document's own question ("Can I
+    ...?"), which may not be the one asked (:func:`_answer_starts_the_line`
+    starts there only when it is).
+    """
+    lead = chosen[0]
+    line = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
+                   and o.span.start_line == lead.span.start_line and o.span.start_char < lead.span.start_char),
+                  key=lambda o: o.span.start_char)
+    if len(line) != 1 or not _bare(line[0]) or is_boilerplate(line[0].span):  # only the line's one opening sentence
+        return chosen
+    if _YES_NO.match(_ANSWER_LABEL.sub("", line[0].span.text)):
+        return chosen
+    return [line[0]] + [c for c in chosen if c is not line[0]]
 
 
 # When the question a line answers (an FAQ's "Q: ...?", an interviewer's

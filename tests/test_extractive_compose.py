@@ -186,3 +186,18 @@ def test_a_table_of_contents_entry_is_never_quoted():
     chosen = compose("Which function parses the configuration and returns a dict?", ranked)
     assert [c.span.text[:25] for c in chosen] == ["The function `dotenv_valu"]
     assert not is_boilerplate(next(s for s in ranked if s.span.text.startswith("See [the usage guide]")).span)  # a link inside a sentence is content
+
+
+def test_a_lead_after_a_bare_answer_on_its_line_brings_that_answer_first():
+    """"See LICENSE." alone drops the licence's name; "MIT." opens its line and is the answer."""
+    readme = passage("README.md", "## License\n\nMIT. See LICENSE.\n")
+    chosen = compose("What licence is it under?", scored_by([readme], ["See LICENSE"]))
+    assert [c.span.text for c in chosen] == ["MIT.", "See LICENSE."]
+    # Only a bare opening: a sentence of its own before the lead is not brought.
+    notes = passage("notes.md", "The export runs nightly. See the runbook for the schedule.\n")
+    chosen = compose("Where is the export schedule?", scored_by([notes], ["See the runbook"]))
+    assert [c.span.text for c in chosen] == ["See the runbook for the schedule."]
+    # A bare "Yes." answers the document's own question, which may not be the one asked.
+    faq = passage("faq.md", "Leave in your first months\n\nYes. Annual leave builds up from your first day.\n")
+    chosen = compose("Does leave build up during maternity leave?", scored_by([faq], ["Annual leave builds"]))
+    assert [c.span.text for c in chosen] == ["Annual leave builds up from your first day."]

@@ -12,11 +12,11 @@ import re
 
 from .boilerplate import is_boilerplate, is_question_shaped
 from .lists import procedure_lead, whole_list, with_continuations, with_list
+from .line_neighbours import answer_starts_the_line, with_antecedent, with_leaning
 from .locators import chunk_locator, locate
 from .answer_types import DATE, LEAD_IN, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
 from .answer_types import candidates as typed
 from .named import rows_the_question_names, versions_first
-from .scope import question_line
 from .support import ScoredSpan
 from .text import terms
 from .types import Citation, Passage
@@ -27,17 +27,6 @@ _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|source
 # Where a question asks a second thing: "..., and how many ...", "... ? Do they ...".
 _SPLIT = re.compile(r"\?\s+|,?\s+and\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)", re.I)
 _DOUBLE = re.compile(LEAD_IN + r"(when|where|who) and (when|where|who)\b", re.I)
-# A sentence opening like this leans on the one before it (the old extractive answer's rule, kept).
-_LEANS = re.compile(r"^(these|this|they|it|its|such|the (first|second|third|next|latter|former))\b", re.I)
-MAX_LEANING = 2  # "The first phase ... The second phase ...": two is the common "two-part" shape
-# A lead that announces parts ("a two-phase plan", "three steps"), like one
-# that ends in a colon, brings the sentences that give them. Any other lead
-# stands alone: on the 219 answerable questions of our five calibration
-# families, bringing every "It ...", "This ..." sentence after the lead
-# added a key fact twice and a sentence holding none 27 times; without it,
-# answers whose every sentence holds a key fact rose from 0.779 to 0.892,
-# and answers holding every fact went from 0.616 to 0.612.
-_ANNOUNCES = re.compile(r"\b(two|three|four|five|2|3|4|5)[- ](phases?|parts?|steps?|stages?|ways?|reasons?|things?|options?)\b", re.I)
 # A lead that names three or more things in a series ("German, French and
 # Spanish", "theology, law, medicine and the arts") is read as the whole list:
 # no "more items" are added to it. On the 40 list and several-document
@@ -94,8 +83,8 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = whole_list(with_continuations(chosen, ordered))
-    chosen = _with_leaning(_answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered), ordered)
-    chosen = _with_antecedent(question, chosen, ordered)
+    chosen = with_leaning(answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered), ordered)
+    chosen = with_antecedent(question, chosen, ordered)
     return _without_repeats([with_list(s, ordered) for s in chosen])
 
 
@@ -113,104 +102,6 @@ def _without_repeats(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
         return fa == fb and sa <= sb and eb <= ea and ((sa, ea) != (sb, eb) or a_first)
 
     return [c for k, c in enumerate(chosen) if not any(holds(o, c, j < k) for j, o in enumerate(chosen) if j != k)]
-
-
-# A lead this short ("A: Yes.", "No.") answers a yes/no question and stops
-# there: the sentence after it on its line says how or why.
-BARE_WORDS = 2
-_ANSWER_LABEL = re.compile(r"^\s*(a|answer)\s*[:.]\s*", re.I)
-_YES_NO = re.compile(r"^(yes|no|yep|nope|sure|correct|right|not yet|not really|of course)\b", re.I)
-
-
-def _with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A lead that announces parts, or a bare "Yes.", brings the sentences right after it that lean on it.
-
-    "Rumors suggest a two-phase plan. The first phase ... The second phase
-    ...": quoting the lead alone names the plan and drops its content.
-    """
-    chosen = _with_bare_opening(chosen, ordered)
-    lead = chosen[0]
-    bare = _bare(lead)
-    if not (_ANNOUNCES.search(lead.span.text) or bare):
-        return chosen
-    taken = {(c.span.chunk.source, c.span.start_char) for c in chosen}
-    after = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
-                    and o.span.start_line == lead.span.start_line and o.span.start_char > lead.span.start_char),
-                   key=lambda o: o.span.start_char)
-    out = [lead]
-    for nxt in after[:MAX_LEANING]:
-        if (nxt.span.chunk.source, nxt.span.start_char) in taken or not (bare or _LEANS.match(nxt.span.text)):
-            break
-        out.append(nxt)
-        bare = False  # "A: Yes." brings the one sentence that says how
-    return out + chosen[1:]
-
-
-def _bare(s: ScoredSpan) -> bool:
-    return len(_ANSWER_LABEL.sub("", s.span.text).split()) <= BARE_WORDS
-
-
-def _with_bare_opening(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A lead that follows a bare answer opening its line ("MIT. See LICENSE.", "A: No. Exports are ...") brings it first.
-
-    The bare sentence is the line's answer and the lead only says where or
-    why; quoting "See LICENSE." alone drops the licence's name. A bare "Yes."
-    or "No." is not brought: it answers the document's own question ("Can I
-    ...?"), which may not be the one asked (:func:`_answer_starts_the_line`
-    starts there only when it is).
-    """
-    lead = chosen[0]
-    line = sorted((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
-                   and o.span.start_line == lead.span.start_line and o.span.start_char < lead.span.start_char),
-                  key=lambda o: o.span.start_char)
-    if len(line) != 1 or not _bare(line[0]) or is_boilerplate(line[0].span):  # only the line's one opening sentence
-        return chosen
-    if _YES_NO.match(_ANSWER_LABEL.sub("", line[0].span.text)):
-        return chosen
-    return [line[0]] + [c for c in chosen if c is not line[0]]
-
-
-# When the question a line answers (an FAQ's "Q: ...?", an interviewer's
-# turn) is the one asked, the answer starts at that line's first sentence:
-# "A: Email privacy@... from the address on the account." before "Deletion
-# completes within 30 days.", however close the second reads to "delete".
-ASKED_SHARE = 0.5  # the document's question says at least half the asked question's words
-
-
-def _answer_starts_the_line(question: str, chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A lead inside the answer to a question line that asks what was asked gives way to that answer's first sentence."""
-    lead = chosen[0]
-    asked = question_line(lead.span)
-    words = set(terms(question))
-    if not asked or not words or len(words & set(terms(asked))) / len(words) < ASKED_SHARE:
-        return chosen
-    first = min((o for o in ordered if o.span.chunk.source == lead.span.chunk.source
-                 and o.span.start_line == lead.span.start_line), key=lambda o: o.span.start_char, default=lead)
-    if first is lead or is_boilerplate(first.span):
-        return chosen
-    return [first] + [c for c in chosen[1:] if c is not first]
-
-
-_PRONOUN = re.compile(r"^(he|she|they|his|her|their|him|them)\b", re.I)
-
-
-def _with_antecedent(question: str, chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
-    """A "who" lead that says "He abolished ..." brings the sentence before it, which names him.
-
-    Only when the lead holds no name of its own and the sentence before it, in
-    the same paragraph, does: otherwise the answer would be a pronoun.
-    """
-    lead = chosen[0]
-    if expected_type(question) != PERSON or lead.answers or not _PRONOUN.match(lead.span.text.strip()):
-        return chosen
-    before = [o for o in ordered if o.span.chunk.source == lead.span.chunk.source and o.span.start_line == lead.span.start_line
-              and o.span.start_char < lead.span.start_char]
-    if not before:
-        return chosen
-    prev = max(before, key=lambda o: o.span.start_char)
-    if not prev.answers:
-        return chosen
-    return [prev] + [c for c in chosen if c is not prev]  # already added as the typed answer: it still reads first
 
 
 def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:

@@ -13,7 +13,7 @@ from .spans import Span, is_table_row
 
 _BOILER = re.compile(
     r"^(©|\(c\)|copyright\b|all rights reserved|tags?:|filed under|posted (by|on|in)\b|by [A-Z][a-z]+( [A-Z][a-z]+)?$|"
-    r"written by\b|share (this|on)\b|leave a (reply|comment)|post a comment|previous post|next post|related (posts|articles)|"
+    r"written by\b|author:|share (this|on)\b|leave a (reply|comment)|post a comment|previous post|next post|related (posts|articles)|"
     r"read more\b|click here|subscribe\b|sign up\b|follow us|your email address|required fields|advertisement|"
     r"\[?!\[|<img|<a |\.\. (image|_)|:target:|:alt:|\|[\w ]+\|$)",
     re.I,
@@ -85,7 +85,17 @@ def states_something(line: str) -> bool:
     body = line[item.end() - 1 :] if item else field.group("value")
     said = re.findall(r"[A-Za-z][\w'’-]*", body)
     plain = any(w[0].islower() for w in said) or bool(re.search(r"[\d,]", body))  # not a title-case label
-    return plain and len(said) >= (MIN_ITEM_WORDS if item else 2)
+    return (plain and len(said) >= (MIN_ITEM_WORDS if item else 2)) or bool(field and _NAMED_FIELD.match(line))
+
+
+# "Timekeeper: Mateus", "Maintainer: Mateus Fenwright", "Reported by: Yuki
+# Brannagh": a role and the name it gives, which meeting notes, READMEs and
+# incident reports state this way. The label must name a role (a doer's
+# "-er", "-or", "-ee", "-ist", "-ant", "-ent", a "... by", or a meeting's
+# own words), so a title-case label such as "Update: New Features" stays a
+# heading; the value is a name of up to three words, no small words in it.
+_ROLE = r"(?:[A-Z][a-z]*(?:er|or|ee|ist|ant|ent)|[A-Z][a-z]+ by|Notes|Apologies|Attendees|From|To|Cc|Lead|Chair|Contact)"
+_NAMED_FIELD = re.compile(rf"^(?!Chapter\b){_ROLE}: (?!(?:The|A|An)\b)[A-Z][\w'’-]*(?: (?!(?:The|Of|And|A|An|In|On|For|To)\b)[A-Z][\w'’-]*){{0,2}}$")
 
 
 def line_of(span: Span) -> str:

@@ -97,6 +97,19 @@ def test_bullets_and_field_lines_that_say_something_are_not_headings():
         assert is_boilerplate(spans[menu]), menu
 
 
+def test_a_field_that_names_someone_is_content_and_no_heading():
+    """"Timekeeper: Aiko" was read as a heading: never quoted, and it scoped the lines under it."""
+    text = ("# Planning, 6 May\n\nFacilitator: Priya Raman\nTimekeeper: Aiko\nReported by: Tomasz Nowak\n"
+            "The budget was approved.\n\nUpdate: New Features\n\nChapter: Beginnings\n\nAuthor: Daniel Okafor\n")
+    spans = _spans(text)
+    for field in ("Facilitator: Priya Raman", "Timekeeper: Aiko", "Reported by: Tomasz Nowak"):
+        assert not is_heading(spans[field]) and not is_boilerplate(spans[field]), field
+    assert scope_lines(spans["The budget was approved."]) == ["Planning, 6 May"]
+    for label in ("Update: New Features", "Chapter: Beginnings"):  # title-case labels stay headings
+        assert is_heading(spans[label]), label
+    assert is_boilerplate(spans["Author: Daniel Okafor"])  # a byline
+
+
 def test_a_changelog_item_is_scoped_by_its_section_and_version():
     spans = _spans(CHANGELOG_MD)
     assert scope_lines(spans["- The deprecated `legacy-auth` plugin."]) == ["Removed", "2.3.0 — 2025-06-01", "Changelog"]

@@ -107,13 +107,20 @@ def line_of(span: Span) -> str:
 
 
 def display_text(span: Span) -> str:
-    """A span as the answer shows it: hard-wrapped lines joined, list and step lines kept apart."""
+    """A span as the answer shows it: hard-wrapped lines joined, list, step and table lines kept apart.
+
+    A pipe table's header and rule lines are left out: each row after them
+    names its columns already ("Day: Monday | Where: Online").
+    """
     lines = span.text.split("\n")
+    rules = {k for k, ln in enumerate(lines) if k and is_separator(ln.strip())}
+    lines = [ln for k, ln in enumerate(lines) if k not in rules and k + 1 not in rules] or lines
     out = lines[0]
     fenced = False  # code keeps its lines
     for ln in lines[1:]:
         fence = is_fence(ln)
-        out += ("\n" + ln) if fenced or fence or LIST_ITEM.match(ln) or not ln.strip() else (" " + ln.strip())
+        kept = fenced or fence or LIST_ITEM.match(ln) or not ln.strip() or is_table_row(ln) or ln.lstrip().startswith("|")
+        out += ("\n" + ln) if kept else (" " + ln.strip())
         fenced ^= fence
     return out
 

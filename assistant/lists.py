@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from .boilerplate import LIST_ITEM, is_fence, is_heading, line_of
+from .spans import is_table_row
 from .support import ScoredSpan
 
 MAX_LIST_LINES = 10  # steps after a colon: a long how-to still reads as one answer
@@ -64,7 +65,7 @@ def whole_list(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
 
 
 def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
-    """A sentence ending in ':' extended over the list or steps that follow it in its chunk."""
+    """A sentence ending in ':' extended over the list, steps or table rows that follow it in its chunk."""
     if not s.span.text.rstrip().endswith(":"):
         return s
     c = s.span.chunk
@@ -78,7 +79,11 @@ def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     begun = False  # a list has begun: prose after a blank line is the next paragraph, not the list
     for sp in follow[:MAX_LIST_LINES]:
         fence = is_fence(sp.text)
-        item = bool(LIST_ITEM.match(line_of(sp)))
+        line = line_of(sp)
+        if not begun and _TABLE_HEAD.match(line) and sp.start_line <= last.end_line + 2:
+            last = sp  # a table's header or rule line: the rows are the list
+            continue
+        item = bool(LIST_ITEM.match(line)) or is_table_row(line)
         if sp.start_line > last.end_line + 2 or (not fenced and not fence and (
                 (is_heading(sp) and not item) or (begun and not item and sp.start_line > last.end_line + 1))):
             break
@@ -93,6 +98,11 @@ def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     b = last.start_char - c.start_char + len(last.text)
     block = replace(s.span, text=c.text[a:b], end_line=last.end_line)
     return replace(s, span=block)
+
+
+# A markdown table's header ("| Day | What happens | Where |") or rule line
+# ("|---|---|"), between a colon lead and the rows it introduces.
+_TABLE_HEAD = re.compile(r"^\s*\|.*\|\s*$")
 
 
 _STEP = re.compile(r"^\s*\d+[.)]\s+\S")  # "3. Turn on Available offline."

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assistant.chunking import chunk_lines
-from assistant.boilerplate import is_boilerplate
+from assistant.boilerplate import display_text, is_boilerplate
 from assistant.compose import closest_passages, compose
 from assistant.spans import sentence_spans
 from assistant.support import ScoredSpan
@@ -201,3 +201,18 @@ def test_a_lead_after_a_bare_answer_on_its_line_brings_that_answer_first():
     faq = passage("faq.md", "Leave in your first months\n\nYes. Annual leave builds up from your first day.\n")
     chosen = compose("Does leave build up during maternity leave?", scored_by([faq], ["Annual leave builds"]))
     assert [c.span.text for c in chosen] == ["Annual leave builds up from your first day."]
+
+
+def test_a_colon_lead_brings_the_table_rows_after_it():
+    """"Induction week is the same for everyone:" then a table: the days are the answer, kept one row a line."""
+    text = ("Induction week is the same for everyone, from warehouse staff to engineers:\n\n"
+            "| Day | What happens |\n|---|---|\n"
+            "Day: Monday | What happens: Welcome session\nDay: Wednesday | What happens: Hub Day at the warehouse\n\n"
+            "Hub Day is not optional.\n")
+    p = passage("onboarding.md", text)
+    chosen = compose("What happens in induction week?", scored_by([p], ["Induction week is"]))
+    assert len(chosen) == 1
+    assert chosen[0].span.text.endswith("Day: Wednesday | What happens: Hub Day at the warehouse")
+    shown = display_text(chosen[0].span)
+    assert shown == ("Induction week is the same for everyone, from warehouse staff to engineers:\n\n"
+                     "Day: Monday | What happens: Welcome session\nDay: Wednesday | What happens: Hub Day at the warehouse")

@@ -137,7 +137,8 @@ def surnames_named(sentence: str, context: str, question: str) -> set[str]:
 
 @lru_cache(maxsize=256)  # one passage, asked once per sentence of it
 def _surnames(context: str) -> frozenset[str]:
-    return frozenset(n.split()[-1] for group in _names(context) for n in _persons(group))
+    # Line by line: "Tomasz Nowak" at a line's end and "Timekeeper: Aiko" on the next are no "Nowak Timekeeper".
+    return frozenset(n.split()[-1] for line in context.split("\n") for group in _names(line) for n in _persons(group))
 
 
 def _persons(name: str) -> set[str]:

@@ -95,7 +95,13 @@ def states_something(line: str) -> bool:
 # own words), so a title-case label such as "Update: New Features" stays a
 # heading; the value is a name of up to three words, no small words in it.
 _ROLE = r"(?:[A-Z][a-z]*(?:er|or|ee|ist|ant|ent)|[A-Z][a-z]+ by|Notes|Apologies|Attendees|From|To|Cc|Lead|Chair|Contact)"
-_NAMED_FIELD = re.compile(rf"^(?!Chapter\b){_ROLE}: (?!(?:The|A|An)\b)[A-Z][\w'’-]*(?: (?!(?:The|Of|And|A|An|In|On|For|To)\b)[A-Z][\w'’-]*){{0,2}}$")
+_NAMED_FIELD = re.compile(rf"^(?!Chapter\b){_ROLE}: (?P<name>(?!(?:The|A|An)\b)[A-Z][\w'’-]*(?: (?!(?:The|Of|And|A|An|In|On|For|To)\b)[A-Z][\w'’-]*){{0,2}})$")
+
+
+def field_name(line: str) -> str | None:
+    """The name a role field gives ("Timekeeper: Mateus" gives "Mateus"), or None: a "who" answer in one word."""
+    m = _NAMED_FIELD.match(line.strip())
+    return m.group("name") if m else None
 
 
 def line_of(span: Span) -> str:

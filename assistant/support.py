@@ -16,6 +16,7 @@ import numpy as np
 
 from .answer_types import (DATE, PERSON, asks_for_list, candidates, core_question, expected_type, focus_entities, fold, has_items,
                            surnames_named, without_focus)
+from .boilerplate import field_name
 from .names import named_in
 from .scope import reads_alone, scope_lines
 from .spans import Span, sentence_spans
@@ -93,6 +94,9 @@ def score_spans(question: str, qvec, passages: list[Passage], embedder, idf) -> 
         answers = frozenset(candidates(sp.text, qtype, question)) if qtype else frozenset()
         if qtype == PERSON and not answers:  # "Hammar later became ..." after "the botanist Lotte Hammar"
             answers = frozenset(surnames_named(sp.text, passages[i].chunk.text, question))
+            named = field_name(sp.text)  # "Timekeeper: Mateus": a role field names its person in one word
+            if not answers and named and named.lower() not in question.lower():
+                answers = frozenset({named})
         if qtype == DATE and not answers and local[k]:  # "- Export to Parquet" under "## 2.4.0 — 2025-09-02": dated by its heading
             answers = frozenset(candidates(" ".join(local[k]), qtype, question))
         low = fold(sp.text + " " + about)

@@ -1,11 +1,13 @@
-"""The extractive gate's features on hand-made passages (pure logic, no model)."""
+"""The extractive gate's features on hand-made passages (pure logic; one slow test scores with the real embedder)."""
 from __future__ import annotations
+
+import pytest
 
 from assistant.chunking import chunk_lines
 from assistant.gate import GATE_FEATURES, gate_features
 from assistant.names import name_forms, named_in
 from assistant.spans import sentence_spans
-from assistant.support import ScoredSpan
+from assistant.support import ScoredSpan, score_spans
 from assistant.answer_types import PERSON, candidates, expected_type, focus_entities, surnames_named
 from assistant.types import Passage
 from assistant.units import is_unit
@@ -64,6 +66,8 @@ def test_a_surname_alone_is_a_person_when_the_passage_gives_the_full_name():
     assert surnames_named("Hammar later became, in 1881, the first woman to lecture at the university.", passage_text, q) == {"Hammar"}
     assert surnames_named("Tesla and BYD sell cars.", passage_text, "Who sells cars?") == set()  # no one's surname
     assert surnames_named("Hammar later became a lecturer.", passage_text, "What did Hammar become?") == set()  # asked about
+    # A name at a line's end and a capitalised word starting the next line are two things, not one person's name.
+    assert surnames_named("Timekeeper: Aiko", "Attendees: Tomasz Nowak\nTimekeeper: Aiko", "Who kept time?") == set()
 
 
 def test_the_lead_is_shared_between_near_tied_sentences():
@@ -99,3 +103,18 @@ def test_a_unit_is_not_what_the_question_is_about():
     assert focus_entities("What was Larkspur's annual revenue in 2005 in USD?") == {"larkspur"}
     assert focus_entities("How many kWh does the SU7 battery hold?") == {"su7"}  # not "wh", a capital inside a word
     assert is_unit("RMB") and is_unit("km") and not is_unit("Tesla")
+
+
+@pytest.mark.slow
+def test_a_role_field_names_its_person_in_one_word(embedder):
+    """"Timekeeper: Aiko" answers "who": without it a second sentence was added for a name of two words."""
+    text = "Attendees: Priya Raman (chair), Tomasz Nowak\nTimekeeper: Aiko\nThe budget was approved.\n"
+    chunk = chunk_lines(text.splitlines(keepends=True), "notes.md", "f" * 16, 400, 0)[0]
+    q = "Who kept time at the sync?"
+    spans = score_spans(q, embedder.get_query_embedding(q), [Passage(chunk=chunk, score=1.0, dense=0.4)], embedder, lambda t: 1.0)
+    answers = {s.span.text: s.answers for s in spans}
+    assert answers["Timekeeper: Aiko"] == {"Aiko"}
+    assert answers["The budget was approved."] == frozenset()
+    asked = "Who is Aiko?"  # a name the question already says is no answer
+    spans = score_spans(asked, embedder.get_query_embedding(asked), [Passage(chunk=chunk, score=1.0, dense=0.4)], embedder, lambda t: 1.0)
+    assert {s.span.text: s.answers for s in spans}["Timekeeper: Aiko"] == frozenset()

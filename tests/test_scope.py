@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.boilerplate import display_text, is_boilerplate, is_heading
+from assistant.boilerplate import display_text, field_name, is_boilerplate, is_heading
 from assistant.chunking import chunk_lines
 from assistant.loaders.text import split_lines
 from assistant.headings import with_headings
@@ -13,6 +13,7 @@ from assistant.spans import sentence_spans
 NOTES_MD = """# Platform team weekly sync — 14 October 2025
 
 Attendees: Priya Raman (chair), Tomasz Nowak, Aiko Sato, Daniel Okafor
+Timekeeper: Aiko
 
 ## Decisions
 - The Q4 infrastructure budget was approved at $42,000.
@@ -104,6 +105,7 @@ def test_a_field_that_names_someone_is_content_and_no_heading():
     spans = _spans(text)
     for field in ("Facilitator: Priya Raman", "Timekeeper: Aiko", "Reported by: Tomasz Nowak"):
         assert not is_heading(spans[field]) and not is_boilerplate(spans[field]), field
+    assert field_name("Timekeeper: Aiko") == "Aiko" and field_name("Update: New Features") is None
     assert scope_lines(spans["The budget was approved."]) == ["Planning, 6 May"]
     for label in ("Update: New Features", "Chapter: Beginnings"):  # title-case labels stay headings
         assert is_heading(spans[label]), label
@@ -194,8 +196,9 @@ def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(ma
                                                       "interview.txt": INTERVIEW_TXT, "README.md": README_MD, "faq.md": FAQ_MD})
     assert ws.cli("ingest").returncode == 0
     cases = [
-        ("Where is the offsite?", "Lisbon", "meeting-notes.md", 11),
+        ("Where is the offsite?", "Lisbon", "meeting-notes.md", 12),
         ("Who chaired the platform team sync?", "Priya Raman (chair)", "meeting-notes.md", 3),
+        ("Who kept time at the platform team sync?", "Timekeeper: Aiko", "meeting-notes.md", 4),  # a one-word name
         ("What was removed in 2.3.0?", "legacy-auth", "CHANGELOG.md", 16),
         ("Which version fixed the crash on empty CSV files?", "2.3.1", "CHANGELOG.md", 9),
         ("When was version 2.4.0 released?", "2025-09-02", "CHANGELOG.md", 5),  # not 2.3.0's "Python version" line
@@ -211,3 +214,5 @@ def test_a_teams_documents_answer_from_their_bullets_headings_and_transcripts(ma
         ans = ws.answer(question, fact)
         cite = ans["citations"][0]
         assert (cite["source"], cite["start_line"]) == (source, line), (question, ans["citations"])
+    # The field's one-word name is the "who" answer: no second sentence is added for a name.
+    assert len(ws.answer("Who kept time at the platform team sync?", "Aiko")["citations"]) == 1

@@ -69,9 +69,17 @@ def section_label(question: str, span: Span) -> str | None:
     wanted = set(terms(question)) - said
     qtype = expected_type(question)
     typed = qtype == DATE and not candidates(span.text, qtype, question)  # a date heading: a changelog's release, a log's day
-    if any(wanted & set(terms(h)) or (typed and candidates(h, qtype, question)) for h in headings):
+    versioned = bool(_ASKS_VERSION.search(question)) and not _HAS_VERSION.search(span.text)  # "which release ...?"
+    if any(wanted & set(terms(h)) or (typed and candidates(h, qtype, question)) or (versioned and _HAS_VERSION.search(h))
+           for h in headings):
         return " › ".join(reversed(headings))
     return None
+
+
+# "Which release moved SMS reminders onto their own queue?" asks for the
+# version in the heading above the item, though no heading word is asked.
+_ASKS_VERSION = re.compile(r"\b(which|what|in which|in what) (app |web |mobile )?(version|release)\b", re.I)
+_HAS_VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)*\b")
 
 
 def question_line(span: Span) -> str | None:

@@ -126,6 +126,9 @@ def test_a_short_line_or_list_item_is_quoted_after_its_headings_only_when_they_h
     assert quoted("When was Parquet export added?", spans["- Export to Parquet from the `dump` command."]) == \
         "2.4.0 — 2025-09-02 › Added: Export to Parquet from the `dump` command."  # the date is in the heading
     assert quoted("Is there a crash on empty CSV files?", crash) == "- A crash on empty CSV files."  # nothing asked is up there
+    # "Which release ...?" asks for the version above, though it shares no word with the headings.
+    assert quoted("Which release dropped the legacy-auth plugin?", spans["- The deprecated `legacy-auth` plugin."]) == \
+        "2.3.0 — 2025-06-01 › Removed: The deprecated `legacy-auth` plugin."
     # A list item belongs to its section however long it runs (this one is 19 words).
     timeout = spans['- Sessions timed out after 15 minutes even when "Keep me signed in" was ticked on the sign-in page']
     assert quoted("Which release fixed the session timeout?", timeout) == \

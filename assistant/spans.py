@@ -63,7 +63,7 @@ def sentence_spans(chunk: Chunk) -> list[Span]:
 # A line this long that stops mid-sentence was wrapped; a shorter one before a
 # capitalised line is a headline ("Xiaomi accelerates its EV ambitions").
 # Wrapped prose fills most of an 72-80 column editor line.
-_WRAPPED = 60
+WRAPPED_LINE = 60
 _BREAK = re.compile(r"^\s*([-*+•>#|=~^]|```|\d+[.)]\s|\.\. |\$ |>>>)|^\s{4,}\S|^\s*$")
 
 
@@ -75,7 +75,7 @@ def _wrapped_runs(lines: list[str]) -> list[list[str]]:
         if (prev is not None and prev.strip() and not _BREAK.match(prev) and not _BREAK.match(ln) and not _title(prev)
                 and not is_table_row(prev) and not is_table_row(ln)
                 and not prev.rstrip().endswith((".", "!", "?", ":", ";")) and ln.strip()
-                and (not ln.lstrip()[:1].isupper() or len(prev.strip()) >= _WRAPPED)):
+                and (not ln.lstrip()[:1].isupper() or len(prev.strip()) >= WRAPPED_LINE)):
             runs[-1].append(ln)
         else:
             runs.append([ln])

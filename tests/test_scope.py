@@ -112,6 +112,15 @@ def test_a_field_that_names_someone_is_content_and_no_heading():
     assert is_boilerplate(spans["Author: Daniel Okafor"])  # a byline
 
 
+def test_a_hard_wrapped_line_is_no_heading_over_the_list_after_it():
+    text = ("# httpkit\n\n## Features\n\nhttpkit brings many critical features that are missing from the Python\n"
+            "standard libraries:\n\n- Thread safety.\n- Proxy support for HTTP and SOCKS.\n")
+    spans = _spans(text, "README.md")
+    assert scope_lines(spans["- Proxy support for HTTP and SOCKS."]) == ["Features", "httpkit"]
+    assert quoted("Which proxies does httpkit support in its features?", spans["- Proxy support for HTTP and SOCKS."]) == \
+        "Features: Proxy support for HTTP and SOCKS."
+
+
 def test_a_changelog_item_is_scoped_by_its_section_and_version():
     spans = _spans(CHANGELOG_MD)
     assert scope_lines(spans["- The deprecated `legacy-auth` plugin."]) == ["Removed", "2.3.0 — 2025-06-01", "Changelog"]

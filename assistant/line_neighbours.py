@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .answer_types import PERSON, expected_type
-from .boilerplate import is_boilerplate
+from .boilerplate import is_boilerplate, is_question_shaped
 from .scope import question_line
 from .support import ScoredSpan
 from .text import terms
@@ -92,8 +92,8 @@ def _with_bare_opening(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> l
     starts there only when it is).
     """
     before = _line(chosen[0], ordered)[0]
-    if len(before) != 1 or not _bare(before[0]) or is_boilerplate(before[0].span):  # only the line's one opening sentence
-        return chosen
+    if len(before) != 1 or not _bare(before[0]) or is_boilerplate(before[0].span) or is_question_shaped(before[0].span):
+        return chosen  # only the line's one opening sentence, and no "Why?" that the lead answers
     if _YES_NO.match(_ANSWER_LABEL.sub("", before[0].span.text)):
         return chosen
     return _first(before[0], chosen)

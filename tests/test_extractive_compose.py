@@ -197,6 +197,10 @@ def test_a_lead_after_a_bare_answer_on_its_line_brings_that_answer_first():
     notes = passage("notes.md", "The export runs nightly. See the runbook for the schedule.\n")
     chosen = compose("Where is the export schedule?", scored_by([notes], ["See the runbook"]))
     assert [c.span.text for c in chosen] == ["See the runbook for the schedule."]
+    # A bare question opening the line is no answer to bring: "Why? Because ..." quotes the because.
+    faq = passage("faq.md", "Why? Because the cache was stale.\n")
+    chosen = compose("Why did the build fail?", scored_by([faq], ["Because the cache"]))
+    assert [c.span.text for c in chosen] == ["Because the cache was stale."]
     # A bare "Yes." answers the document's own question, which may not be the one asked.
     faq = passage("faq.md", "Leave in your first months\n\nYes. Annual leave builds up from your first day.\n")
     chosen = compose("Does leave build up during maternity leave?", scored_by([faq], ["Annual leave builds"]))

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from .boilerplate import asks, is_fence, is_markup_or_byline, states_something
-from .spans import WRAPPED_LINE, is_table_row
+from .spans import continues_on, is_table_row
 from .types import Chunk
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.*?)[\s#]*$")
@@ -48,22 +48,12 @@ def heading_lines(lines: list[str]) -> list[tuple[int, int]]:
             fenced = not fenced
             continue
         depth = 0 if fenced else heading_level(line)
-        if depth == PLAIN_LEVEL and k + 1 < len(lines) and _wraps_on(line, lines[k + 1]):
-            depth = 0
+        if depth == PLAIN_LEVEL and k + 1 < len(lines) and continues_on(line, lines[k + 1]):
+            depth = 0  # hard-wrapped prose, as the sentence splitter reads it: "... missing from the Python" / "standard libraries:"
         if depth:
             out.append((k, depth))
     return out
 
-
-
-def _wraps_on(line: str, nxt: str) -> bool:
-    """A full-width line whose sentence goes on, lower-case, on the next: hard-wrapped prose, not a heading.
-
-    "urllib3 brings many critical features that are missing from the Python"
-    / "standard libraries:" had made the first line a heading over the list
-    after it, and the answer showed it as the list's section.
-    """
-    return len(line.strip()) >= WRAPPED_LINE and nxt.strip()[:1].islower()
 
 
 def heading_level(line: str) -> int:

@@ -63,19 +63,28 @@ def sentence_spans(chunk: Chunk) -> list[Span]:
 # A line this long that stops mid-sentence was wrapped; a shorter one before a
 # capitalised line is a headline ("Xiaomi accelerates its EV ambitions").
 # Wrapped prose fills most of an 72-80 column editor line.
-WRAPPED_LINE = 60
+_WRAPPED = 60
 _BREAK = re.compile(r"^\s*([-*+•>#|=~^]|```|\d+[.)]\s|\.\. |\$ |>>>)|^\s{4,}\S|^\s*$")
+
+
+def continues_on(prev: str, ln: str) -> bool:
+    """Whether ``prev`` ends mid-sentence and its sentence goes on in ``ln`` (hard-wrapped prose).
+
+    The one rule for a wrapped line: the sentence splitter joins such lines
+    into one span, and the heading reader (:mod:`assistant.headings`) takes
+    no such line for a heading.
+    """
+    return bool(prev.strip() and not _BREAK.match(prev) and not _BREAK.match(ln) and not _title(prev)
+                and not is_table_row(prev) and not is_table_row(ln)
+                and not prev.rstrip().endswith((".", "!", "?", ":", ";")) and ln.strip()
+                and (not ln.lstrip()[:1].isupper() or len(prev.strip()) >= _WRAPPED))
 
 
 def _wrapped_runs(lines: list[str]) -> list[list[str]]:
     """Group lines into runs: a line that ends mid-sentence continues on the next prose line."""
     runs: list[list[str]] = []
     for ln in lines:
-        prev = runs[-1][-1] if runs else None
-        if (prev is not None and prev.strip() and not _BREAK.match(prev) and not _BREAK.match(ln) and not _title(prev)
-                and not is_table_row(prev) and not is_table_row(ln)
-                and not prev.rstrip().endswith((".", "!", "?", ":", ";")) and ln.strip()
-                and (not ln.lstrip()[:1].isupper() or len(prev.strip()) >= WRAPPED_LINE)):
+        if runs and continues_on(runs[-1][-1], ln):
             runs[-1].append(ln)
         else:
             runs.append([ln])

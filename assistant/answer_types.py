@@ -35,6 +35,14 @@ _Q_PLACE = re.compile(LEAD_IN + r"where\b|\b(which|what|in which|in what) (city|
 
 _YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
 _DATE_WORD = re.compile(rf"\b({_MONTHS}|{_MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|th)? century\b", re.I)
+# A time of day ("9:30", "14:10 UTC", "6 pm", "noon") answers "when" and "what
+# time"; it is no quantity: "how long were logins down?" is not answered by
+# the "14:10" of a timeline line (workspace calibration family, session 17).
+_CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?[ap]\.?m\b\.?)?|\b(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b", re.I)
+# A day of the week answers "when" too ("on Sunday evening", "every Monday").
+_WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+# A day of the month beside its month ("19 March", "March 19") is part of a date, not a count.
+_DAY_OF_MONTH = re.compile(rf"^\s*(?:{_MONTHS})\b|(?:{_MONTHS})\s*$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[$€£¥]?\d[\d,.]*(%|\s?(percent|million|billion|thousand|bn|m|k|km|kg|mph|kwh|meters|metres|miles|square)\b)?", re.I)
 _UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 _TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -101,7 +109,7 @@ def _fresh(candidates: set[str], question: str) -> set[str]:
 def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
     """Answers of type ``qtype`` in ``sentence`` that the question does not already state."""
     if qtype == DATE:
-        found = {m.group(0) for m in _YEAR.finditer(sentence)} | {m.group(0) for m in _DATE_WORD.finditer(sentence)}
+        found = {m.group(0) for pat in (_YEAR, _DATE_WORD, _CLOCK, _WEEKDAY) for m in pat.finditer(sentence)}
     elif qtype == QUANTITY:
         unit = asked_unit(question)
         if unit and not gives_figure_in(sentence, unit):  # "how many kilometres": a figure in no unit or another is no answer
@@ -110,10 +118,15 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
             return _fresh(set(money_amounts(sentence)), question)
         # A sentence-final "2024." is the year 2024, not a quantity: the number pattern takes the full stop along.
         counts = counts_things(question)
+        clocks = [m.span() for m in _CLOCK.finditer(sentence)]
+        spans = _HOW_LONG.search(question or "") is not None
         found = {m.group(0).strip().rstrip(".,") for m in _NUMBER.finditer(sentence)
                  if not _is_bare_year(m.group(0).strip().rstrip(".,"), sentence, m.start())
-                 and not (counts and _is_duration(sentence, m.end()))}
-        found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence) if not (counts and _is_duration(sentence, m.end()))}
+                 and not _is_date_part(sentence, m.start(), m.end(), clocks)
+                 and not (counts and _is_duration(sentence, m.end()))
+                 and not (spans and not _is_span(sentence, m))}
+        found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)
+                  if not (counts and _is_duration(sentence, m.end())) and not (spans and not _is_span(sentence, m))}
     elif qtype == PERSON:
         found = {p for n in _names(sentence) for p in _persons(n)}
     elif qtype == PLACE:
@@ -168,7 +181,7 @@ def _persons(name: str) -> set[str]:
 # give. "How many years ...", "how many times ..." ask for just that.
 _DURATION = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century|nights?|times)"
 _COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.I)
-_DURATION_AFTER = re.compile(rf"^(?:[- ]|\s+(?:more|fewer|full|whole|long|straight|consecutive|further|other)\s+)?{_DURATION}\b", re.I)
+_DURATION_AFTER = re.compile(rf"^(?:[- ]|\s+(?:more|fewer|full|whole|long|straight|consecutive|further|other|working|business|calendar|school)\s+)?{_DURATION}\b", re.I)
 
 
 @lru_cache(maxsize=1024)  # asked once per candidate sentence of a question
@@ -180,7 +193,30 @@ def counts_things(question: str) -> bool:
 
 def _is_duration(sentence: str, end: int) -> bool:
     """Whether the figure ending at ``end`` measures time ("forty years", "30-day", "three times")."""
-    return bool(_DURATION_AFTER.match(sentence[end:]))
+    return bool(_DURATION_AFTER.match(sentence[end:].lstrip("*_")))  # "**six** months": markdown between figure and unit
+
+
+# "How long ...?" asks for a span of time or a length: "47 minutes", "six
+# months", "6,650 km". A bare count or a share ("2,100 failed logins",
+# "above 50%") does not answer it (workspace calibration family, session 17).
+_HOW_LONG = re.compile(r"\bhow long\b(?! ago\b)", re.I)
+_LENGTH_AFTER = re.compile(r"^[- ]?(?:km|kms|kilomet(?:er|re)s?|met(?:er|re)s?|m|cm|mm|miles?|mi|feet|foot|ft|inch(?:es)?|yards?)\b", re.I)
+
+
+def _is_span(sentence: str, m: re.Match) -> bool:
+    """Whether the figure ``m`` measures time or length: a unit of either follows it, or is part of it."""
+    if _LENGTH_AFTER.match(re.sub(r"^[$€£¥]?[\d,.]+", "", m.group(0).strip())):
+        return True  # the number pattern took the unit along: "42 km", "6650km"
+    after = sentence[m.end():].lstrip("*_")
+    return _is_duration(sentence, m.end()) or bool(_LENGTH_AFTER.match(after))
+
+
+def _is_date_part(sentence: str, start: int, end: int, clocks: list[tuple[int, int]]) -> bool:
+    """A figure inside a time of day ("14:10") or a day of the month ("19 March", "March 19"): a date, not a quantity."""
+    if any(a <= start < b for a, b in clocks):
+        return True
+    return bool(re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", sentence[start:end].strip())) and bool(
+        _DAY_OF_MONTH.match(sentence[end : end + 12]) or _DAY_OF_MONTH.search(sentence[max(0, start - 12) : start]))
 
 
 def _is_bare_year(token: str, sentence: str, at: int) -> bool:

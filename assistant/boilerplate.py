@@ -80,12 +80,19 @@ def states_something(line: str) -> bool:
     """
     item = LIST_ITEM.match(line)
     field = None if item else _FIELD.match(line)
-    if not (item or field):
+    if not (item or field) or (field and _TITLE_FIELD.match(line)):
         return False
     body = line[item.end() - 1 :] if item else field.group("value")
     said = re.findall(r"[A-Za-z][\w'’-]*", body)
     plain = any(w[0].islower() for w in said) or bool(re.search(r"[\d,]", body))  # not a title-case label
+    if field and re.search(r"\d", body):  # "Date: 22 May 2025", "Version: 2.3.0": a field that gives a figure or date
+        return True
     return (plain and len(said) >= (MIN_ITEM_WORDS if item else 2)) or bool(field and _NAMED_FIELD.match(line))
+
+
+# "Subject: we're moving to Brackenhall Works": the title of an email or memo,
+# a heading over what follows, not a sentence of it.
+_TITLE_FIELD = re.compile(r"^(?:Subject|Re|Title|Topic)\s*:", re.I)
 
 
 # "Timekeeper: Mateus", "Maintainer: Mateus Fenwright", "Reported by: Yuki

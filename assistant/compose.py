@@ -26,6 +26,7 @@ _MULTI_Q = re.compile(r"\b(across|both|each|all (of )?the (articles|documents|so
 _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|sources|files|reports|pages)\b|\bagree\b", re.I)
 # Where a question asks a second thing: "..., and how many ...", "... ? Do they ...".
 _SPLIT = re.compile(r"\?\s+|,?\s+and\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)", re.I)
+_STATEMENT = re.compile(r"(?<=[a-z]{2}[.!])\s+(?=[A-Z])")  # the end of a sentence inside a piece of a question
 _DOUBLE = re.compile(LEAD_IN + r"(when|where|who) and (when|where|who)\b", re.I)
 # A lead that names three or more things in a series ("German, French and
 # Spanish", "theology, law, medicine and the arts") is read as the whole list:
@@ -49,7 +50,10 @@ def spans_documents(question: str) -> bool:
 
 def question_parts(question: str) -> list[tuple[str, str | None]]:
     """The things a question asks, each with its answer type: "When and where ...?" gives two."""
-    parts = [p.strip() for p in _SPLIT.split(question) if p and p.strip() and terms(p)]
+    # A statement before the question is its setting, not a thing asked:
+    # "I'm starting on Monday. What time should I turn up ...?" asks about the time.
+    pieces = [_STATEMENT.split(p.strip())[-1] for p in _SPLIT.split(question) if p and p.strip()]
+    parts = [p for p in pieces if terms(p)]
     out = [(p, expected_type(p)) for p in parts]
     m = _DOUBLE.match(question)
     if m:
@@ -109,7 +113,7 @@ def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], re
     out: list[ScoredSpan] = []
     for part, qtype in parts:
         have = chosen + out
-        if len(out) >= MAX_EXTRA or any(_answers_part(s, part, qtype) for s in have):
+        if len(out) >= MAX_EXTRA or any(_answers_part(s, part, qtype) or _answers_by_reference(s, part, qtype) for s in have):
             continue
         fits = [s for s in rest if s not in have and _answers_part(s, part, qtype)]
         if fits:
@@ -122,6 +126,21 @@ def _part_coverage(s: ScoredSpan, part: str) -> float:
     """Share of the part's property words (not the names it is about) in the sentence."""
     pt = set(terms(part)) - {t for e in focus_entities(part) for t in terms(e)}
     return len(pt & set(terms(s.span.text))) / len(pt) if pt else 0.0
+
+
+# A part that names nothing of its own and points back ("..., and how long
+# does it last?") asks about the subject of the part before it.
+_POINTS_BACK = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her)\b", re.I)
+
+
+def _answers_by_reference(s: ScoredSpan, part: str, qtype: str | None) -> bool:
+    """A chosen sentence answers a part that points back to the question's subject when it holds the part's type.
+
+    "Is there a trial for the Team plan, and how long does it last?" is
+    answered by "You can try the Team plan free for 14 days.", which shares
+    no word with "how long does it last".
+    """
+    return bool(qtype) and bool(_POINTS_BACK.search(part)) and not focus_entities(part) and bool(typed(s.span.text, qtype, part))
 
 
 def _answers_part(s: ScoredSpan, part: str, qtype: str | None) -> bool:

@@ -220,3 +220,23 @@ def test_a_colon_lead_brings_the_table_rows_after_it():
     shown = display_text(chosen[0].span)
     assert shown == ("Induction week is the same for everyone, from warehouse staff to engineers:\n\n"
                      "Day: Monday | What happens: Welcome session\nDay: Wednesday | What happens: Hub Day at the warehouse")
+
+
+def test_a_part_that_points_back_is_answered_by_the_lead_that_holds_its_answer():
+    text = ("You can try the Team plan free for 14 days.\n"
+            "The Activity view shows the last 90 days of edits.\n")
+    p = passage("billing.md", text)
+    chosen = compose("Is there a trial for the Team plan, and how long does it last?", scored_by([p], ["try the Team plan", "Activity"]))
+    assert [c.span.text for c in chosen] == ["You can try the Team plan free for 14 days."]
+
+
+def test_a_statement_before_the_question_is_no_part_of_it():
+    from assistant.compose import question_parts
+    assert question_parts("I'm starting on Monday. What time should I turn up and what do I need to bring?") == \
+        [("What time should I turn up", "date"), ("what do I need to bring?", None)]
+    text = ("Please arrive at 9:30 at the reception, and bring photo ID.\n"
+            "Opening hours: 08:30 to 18:00, Monday to Friday.\n")
+    p = passage("onboarding.md", text)
+    chosen = compose("I'm starting on Monday. What time should I turn up and what do I need to bring?",
+                     scored_by([p], ["Please arrive", "Opening hours"]))
+    assert [c.span.text for c in chosen] == ["Please arrive at 9:30 at the reception, and bring photo ID."]

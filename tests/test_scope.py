@@ -112,6 +112,17 @@ def test_a_field_that_names_someone_is_content_and_no_heading():
     assert is_boilerplate(spans["Author: Daniel Okafor"])  # a byline
 
 
+def test_a_memo_subject_is_its_heading_and_a_dated_field_is_content():
+    """"Date: 28 April 2025" was a heading that dated the lines under it; "Subject: ..." was quoted as the answer."""
+    text = ("MEMO\n\nTo: everyone\nFrom: Ines\nDate: 28 April 2025\nSubject: we're moving to Brackenhall Works\n\n"
+            "From Monday 4 August we'll be at Brackenhall Works, unit 7.\n")
+    spans = _spans(text, "memo.txt")
+    assert is_heading(spans["Subject: we're moving to Brackenhall Works"])
+    assert not is_heading(spans["Date: 28 April 2025"]) and not is_boilerplate(spans["Date: 28 April 2025"])
+    assert scope_lines(spans["From Monday 4 August we'll be at Brackenhall Works, unit 7."]) == \
+        ["Subject: we're moving to Brackenhall Works", "MEMO"]
+
+
 def test_a_hard_wrapped_line_is_no_heading_over_the_list_after_it():
     text = ("# httpkit\n\n## Features\n\nhttpkit brings many critical features that are missing from the Python\n"
             "standard libraries:\n\n- Thread safety.\n- Proxy support for HTTP and SOCKS.\n")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import QUANTITY, candidates, expected_type, without_focus
+from assistant.answer_types import DATE, QUANTITY, candidates, expected_type, without_focus
 from assistant.chunking import chunk_lines
 from assistant.gate import unit_missing
 from assistant.types import Passage
@@ -177,3 +177,24 @@ def test_a_money_question_is_answered_by_an_amount_in_any_currency():
     assert money_amounts("$495 up front and 1.2 million thalers later") == ["$495", "1.2 million thalers"]
     # Any figure still answers a quantity question that asks for no money.
     assert candidates("It stores each item in eight bytes.", QUANTITY, "How much memory does each item take?") == {"eight"}
+
+
+def test_a_time_of_day_or_a_weekday_answers_when_and_is_no_quantity():
+    assert expected_type("What time should I turn up on Monday?") == DATE
+    assert candidates("Please arrive at 9:30 at the reception.", DATE, "What time should I turn up?") == {"9:30"}
+    assert candidates("Doors open at 6 pm and close at midnight.", DATE, "when do the doors open") == {"6 pm", "midnight"}
+    assert candidates("I open the app on the bus on Sunday evening.", DATE, "When does he check his shifts?") == {"Sunday"}
+    # A timeline's clock time and a day of the month are no count.
+    assert candidates("- 14:10 — status page updated", QUANTITY, "how many customers were hit") == set()
+    assert candidates("Around 2,100 failed logins on 19 March.", QUANTITY, "how many logins failed") == {"2,100"}
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("Duration: 47 minutes (13:58 to 14:45 UTC)", {"47"}),
+    ("- 13:58 — login error rate above 50%, alerts fired", set()),
+    ("Around 2,100 failed logins, 6 customers contacted support.", set()),
+    ("You may work abroad for up to **20 working days** per calendar year.", {"20"}),
+    ("The trail is 42 km from end to end.", {"42 km"}),
+])
+def test_how_long_asks_for_a_span_of_time_or_a_length(sentence, found):
+    assert candidates(sentence, QUANTITY, "How long were logins down?") == found

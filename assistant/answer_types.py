@@ -15,7 +15,7 @@ from functools import lru_cache
 from .text import terms
 from .units import asked_unit, asks_money, gives_figure_in, is_unit, money_amounts
 
-DATE, QUANTITY, PERSON, PLACE = "date", "quantity", "person", "place"
+DATE, QUANTITY, PERSON, PLACE, ORGANISATION = "date", "quantity", "person", "place", "organisation"
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -31,6 +31,10 @@ _Q_QUANTITY = re.compile(
     re.I,
 )
 _Q_PERSON = re.compile(LEAD_IN + r"(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
+# "Which company bought Larkspur?", "Which band brought the music back?": a
+# named body, as any capitalised name in the sentence that the question lacks.
+_Q_ORGANISATION = re.compile(r"\b(which|what) (company|companies|firm|firms|organi[sz]ations?|business|brand|brands|band|club|"
+                             r"team|agency|bank|carmakers?|automakers?|manufacturers?|publisher|newspaper|university|label|airline)\b", re.I)
 _Q_PLACE = re.compile(LEAD_IN + r"where\b|\b(which|what|in which|in what) (city|country|region|town|state|place|continent|province|location|area|district)\b", re.I)
 
 _YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
@@ -63,7 +67,7 @@ _CODE = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{2,}\b")  # mode
 
 
 def expected_type(question: str) -> str | None:
-    """The answer type a question asks for: date, quantity, person, place, or None."""
+    """The answer type a question asks for: date, quantity, person, place, organisation, or None."""
     q = question or ""
     if _Q_DATE.search(q):
         return DATE
@@ -73,6 +77,8 @@ def expected_type(question: str) -> str | None:
         return PERSON
     if _Q_PLACE.search(q):
         return PLACE
+    if _Q_ORGANISATION.search(q):
+        return ORGANISATION
     return None
 
 
@@ -126,10 +132,11 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
                  and not (counts and _is_duration(sentence, m.end()))
                  and not (spans and not _is_span(sentence, m))}
         found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)
-                  if not (counts and _is_duration(sentence, m.end())) and not (spans and not _is_span(sentence, m))}
+                  if not (counts and (_is_duration(sentence, m.end()) or m.group(0).lower() in _NO_COUNT))
+                  and not (spans and not _is_span(sentence, m))}
     elif qtype == PERSON:
         found = {p for n in _names(sentence) for p in _persons(n)}
-    elif qtype == PLACE:
+    elif qtype in (PLACE, ORGANISATION):
         found = _names(sentence)
     else:
         return set()
@@ -173,7 +180,28 @@ def _persons(name: str) -> set[str]:
             continue
         run.append(w)
     runs.append(run)
-    return {" ".join(r) for r in runs if sum(w[:1].isupper() for w in r) >= 2}
+    return {" ".join(r) for r in runs if sum(w[:1].isupper() for w in r) >= 2 and not _names_no_one(r)}
+
+
+# The last word of a firm's, a street's or a place's name ("Larkspur Systems",
+# "Washington Avenue", "United States", "Brackenhall Works"), or the first word
+# of a place's ("Mount Tessel", "Port Meridan"): two title-case words that are
+# no person. They were taken for the co-founder a "who" question asked for
+# (essay calibration family, session 17).
+_NOT_A_PERSON_LAST = frozenset(
+    "inc ltd llc plc gmbh corp corporation company co group systems technologies technology labs bank holdings partners "
+    "associates foundation institute university college school academy hospital church cathedral museum library council "
+    "committee association society club agency department ministry office services solutions industries motors airlines "
+    "kitchens works studio studios press media network networks software games foods store stores shop market "
+    "street avenue road lane way square boulevard drive court bridge park river lake mountains island islands bay valley "
+    "range hills states kingdom republic union city county province region district house hall tower building station "
+    "airport hub yard centre center gardens coast ocean sea".split())
+_NOT_A_PERSON_FIRST = frozenset("mount lake cape port fort university bank".split())
+
+
+def _names_no_one(words: list[str]) -> bool:
+    """Whether a title-case run names a firm, street or place rather than a person."""
+    return words[-1].lower().strip(".") in _NOT_A_PERSON_LAST or words[0].lower().strip(".") in _NOT_A_PERSON_FIRST
 
 
 # "how many cows", "how many employees": a count of things, which a span of
@@ -182,6 +210,11 @@ def _persons(name: str) -> set[str]:
 _DURATION = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century|nights?|times)"
 _COUNTED = re.compile(r"\bhow many ([a-z][\w-]*)", re.I)
 _DURATION_AFTER = re.compile(rf"^(?:[- ]|\s+(?:more|fewer|full|whole|long|straight|consecutive|further|other|working|business|calendar|school)\s+)?{_DURATION}\b", re.I)
+
+
+# "more than half the time", "twice a day", "double the size": a share or a
+# multiple, as "three times" is, and no count of things.
+_NO_COUNT = frozenset({"half", "twice", "double"})
 
 
 @lru_cache(maxsize=1024)  # asked once per candidate sentence of a question

@@ -56,6 +56,10 @@ def test_a_demonym_in_the_question_is_bound_by_the_place_it_names():
 def test_companies_and_acronyms_are_not_people():
     assert candidates("Players like Tesla, NIO and BYD lead.", PERSON, "Who leads?") == set()
     assert candidates("Xiaomi's CEO Lei Jun spoke.", PERSON, "Who spoke?") == {"Lei Jun"}
+    # A firm's, a street's or a place's two title-case words are no person's name.
+    s = "I started Larkspur Systems on Washington Avenue, near Mount Tessel in the United States, with Samuel Idowu."
+    assert candidates(s, PERSON, "Who co-founded it?") == {"Samuel Idowu"}
+    assert candidates("Saint Patrick Brown arrived.", PERSON, "Who arrived?") == {"Saint Patrick Brown"}
 
 
 def test_a_surname_alone_is_a_person_when_the_passage_gives_the_full_name():

@@ -153,8 +153,9 @@ def test_a_question_that_asks_what_something_earned_asks_for_an_amount():
 
 
 @pytest.mark.parametrize("sentence, found", [
-    # A span of time is no count of things.
-    ("The keeper fed the goats twice a day for thirty years.", {"twice"}),
+    # A span of time is no count of things, nor is a multiple or a share.
+    ("The keeper fed the goats twice a day for thirty years.", set()),
+    ("More than half the time the keeper fed 14 goats.", {"14"}),
     ("Each of the 12 goats gets a 30-day course of treatment.", {"12"}),
     ("After six more weeks the herd had grown to forty-one.", {"forty-one"}),
     ("They tried it three times before it worked.", set()),
@@ -177,6 +178,13 @@ def test_a_money_question_is_answered_by_an_amount_in_any_currency():
     assert money_amounts("$495 up front and 1.2 million thalers later") == ["$495", "1.2 million thalers"]
     # Any figure still answers a quantity question that asks for no money.
     assert candidates("It stores each item in eight bytes.", QUANTITY, "How much memory does each item take?") == {"eight"}
+
+
+def test_a_question_about_a_named_body_asks_for_a_name():
+    assert expected_type("Which company bought Larkspur?") == "organisation"
+    assert candidates("It was bought by Hollis Foodservice Technologies in 2007.", "organisation", "Which company bought it?") == \
+        {"Hollis Foodservice Technologies"}
+    assert candidates("One obstacle the company will face is its supply chain.", "organisation", "Which company makes it?") == set()
 
 
 def test_a_time_of_day_or_a_weekday_answers_when_and_is_no_quantity():

@@ -23,7 +23,7 @@ from .settings import Settings
 from .spelling import correct
 from .gate import extractive_gate, nothing_found
 from .scope import quoted
-from .compose import closest_passages, compose
+from .compose import closest_passages, compose, part_ranker
 from .support import ScoredSpan, score_spans
 from .text import terms
 from .tokens import count_tokens
@@ -154,7 +154,7 @@ class AnswerEngine:
         question = q.asked
         if asked is not None:  # a follow-up: rank for what is asked now (assistant/followup.py)
             scored = follow_up_ranking(asked, scored, said)
-        chosen = compose(question, scored)
+        chosen = compose(question, scored, rank_part=part_ranker(passages, self.embedder, self.retriever.bm25.idf_of))
         if not chosen:  # only headings, bylines or questions matched: nothing to quote
             ans.text, ans.refused, ans.citations = prompts.REFUSAL, True, []
             ans.closest = closest_passages(scored, passages)

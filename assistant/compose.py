@@ -9,15 +9,16 @@ or steps that follow it (:mod:`assistant.lists`). What is never quoted is decide
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .boilerplate import is_boilerplate, is_question_shaped
 from .lists import procedure_lead, whole_list, with_continuations, with_list
 from .line_neighbours import answer_starts_the_line, with_antecedent, with_leaning
 from .locators import chunk_locator, locate
-from .answer_types import DATE, LEAD_IN, PERSON, PLACE, asks_for_list, expected_type, focus_entities, has_items
+from .answer_types import DATE, LEAD_IN, PERSON, PLACE, asks_for_list, expected_type, focus_entities, fold, has_items
 from .answer_types import candidates as typed
 from .named import rows_the_question_names, versions_first
-from .support import ScoredSpan
+from .support import ScoredSpan, score_spans
 from .text import terms
 from .types import Citation, Passage
 
@@ -25,7 +26,7 @@ _MULTI_Q = re.compile(r"\b(across|both|each|all (of )?the (articles|documents|so
 
 _MULTI_DOCS = re.compile(r"\b(the|all|both|these|two) (articles|documents|sources|files|reports|pages)\b|\bagree\b", re.I)
 # Where a question asks a second thing: "..., and how many ...", "... ? Do they ...".
-_SPLIT = re.compile(r"\?\s+|,?\s+and\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)", re.I)
+_SPLIT = re.compile(r"\?\s+|,?\s+and\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)|,\s+or\s+(?=(?:when|where|who|what|how|which|why|did|does|is|are)\b)", re.I)
 _STATEMENT = re.compile(r"(?<=[a-z]{2}[.!])\s+(?=[A-Z])")  # the end of a sentence inside a piece of a question
 _DOUBLE = re.compile(LEAD_IN + r"(when|where|who) and (when|where|who)\b", re.I)
 # A lead that names three or more things in a series ("German, French and
@@ -67,8 +68,22 @@ def candidates(scored: list[ScoredSpan]) -> list[ScoredSpan]:
     return [s for s in scored if not is_boilerplate(s.span) and not is_question_shaped(s.span)]
 
 
-def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan] | None = None) -> list[ScoredSpan]:
-    """The sentences of the answer, lead first; a lead ending in ':' carries its list."""
+PartRanker = Callable[[str], list[ScoredSpan]]
+
+
+def part_ranker(passages: list[Passage], embedder, idf) -> PartRanker:
+    """Ranks the same passages' sentences for one part of a compound question, as if it were asked alone."""
+    return lambda part: score_spans(part, embedder.get_query_embedding(part), passages, embedder, idf)
+
+
+def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan] | None = None,
+            rank_part: PartRanker | None = None) -> list[ScoredSpan]:
+    """The sentences of the answer, lead first; a lead ending in ':' carries its list.
+
+    ``rank_part`` ranks the passages for one part of a compound question
+    ("..., and how often are backups made?"): a part's answer is looked for
+    among its own best sentences, not only among the whole question's.
+    """
     pool = versions_first(question, candidates(scored))
     if not pool:
         return []
@@ -80,7 +95,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
         typed = [s for s in pool[1:EXTRA_RANK] if s.answers]
         chosen += typed[:1]
     if len(parts) > 1:
-        chosen += _for_parts(parts, chosen, pool[1:EXTRA_RANK])
+        chosen += _for_parts(question, parts, chosen, pool[1:EXTRA_RANK], rank_part)
     if spans_documents(question) or (asks_for_list(question) and not _SERIES.search(lead.span.text)):
         chosen += _extras(question, chosen, pool[1:EXTRA_RANK])
     chosen = rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
@@ -108,18 +123,46 @@ def _without_repeats(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
     return [c for k, c in enumerate(chosen) if not any(holds(o, c, j < k) for j, o in enumerate(chosen) if j != k)]
 
 
-def _for_parts(parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], rest: list[ScoredSpan]) -> list[ScoredSpan]:
-    """For each part of a compound question the lead does not answer, its best sentence."""
+def _for_parts(question: str, parts: list[tuple[str, str | None]], chosen: list[ScoredSpan], rest: list[ScoredSpan],
+               rank_part: PartRanker | None = None) -> list[ScoredSpan]:
+    """For each part of a compound question the lead does not answer, its best sentence.
+
+    With ``rank_part``, that is the part's own best sentence that answers it;
+    without, the best of the whole question's next sentences.
+    """
     out: list[ScoredSpan] = []
     for part, qtype in parts:
         have = chosen + out
         if len(out) >= MAX_EXTRA or any(_answers_part(s, part, qtype) or _answers_by_reference(s, part, qtype) for s in have):
             continue
-        fits = [s for s in rest if s not in have and _answers_part(s, part, qtype)]
+        taken = {_reach(s) for s in have}
+        if rank_part is not None:
+            own = [s for s in candidates(rank_part(_part_query(question, part)))[:EXTRA_RANK]
+                   if _reach(s) not in taken and _answers_part(s, part, qtype, typed_for_part=True)]
+            if own:
+                out.append(own[0])
+                continue
+        fits = [s for s in rest if _reach(s) not in taken and _answers_part(s, part, qtype)]
         if fits:
             best = max(fits, key=lambda s: (_part_coverage(s, part), bool(typed(s.span.text, qtype, part)), s.score))
             out.append(best)
     return out
+
+
+def _part_query(question: str, part: str) -> str:
+    """A part as it is ranked: with the names the rest of the question gives it.
+
+    "We're five people looking at the Team plan. ..., and how fast does
+    support answer on that plan?" ranks "how fast does support answer on
+    that plan? team": the Team plan's row, not the Free plan's.
+    """
+    have = fold(part)
+    return " ".join([part] + sorted(e for e in focus_entities(question) if e not in have))
+
+
+def _reach(s: ScoredSpan) -> tuple[str, int]:
+    """Where a sentence lies: the same sentence scored for two questions is one."""
+    return s.span.chunk.source, s.span.start_char
 
 
 def _part_coverage(s: ScoredSpan, part: str) -> float:
@@ -130,6 +173,10 @@ def _part_coverage(s: ScoredSpan, part: str) -> float:
 
 # A part that names nothing of its own and points back ("..., and how long
 # does it last?") asks about the subject of the part before it.
+# ... and asks for little more than its answer type: "how long does it last"
+# (long, last), "who pays for it" (pay). "How fast does support answer on
+# that plan?" has a subject of its own (support), which the lead need not answer.
+BARE_PART_TERMS = 2
 _POINTS_BACK = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her)\b", re.I)
 
 
@@ -140,13 +187,19 @@ def _answers_by_reference(s: ScoredSpan, part: str, qtype: str | None) -> bool:
     answered by "You can try the Team plan free for 14 days.", which shares
     no word with "how long does it last".
     """
-    return bool(qtype) and bool(_POINTS_BACK.search(part)) and not focus_entities(part) and bool(typed(s.span.text, qtype, part))
+    return (bool(qtype) and bool(_POINTS_BACK.search(part)) and not focus_entities(part) and len(terms(part)) <= BARE_PART_TERMS
+            and bool(typed(s.span.text, qtype, part)))
 
 
-def _answers_part(s: ScoredSpan, part: str, qtype: str | None) -> bool:
-    """A sentence holds an answer of the part's type and shares some of its words."""
+def _answers_part(s: ScoredSpan, part: str, qtype: str | None, typed_for_part: bool = False) -> bool:
+    """A sentence holds an answer of the part's type and shares some of its words.
+
+    ``typed_for_part``: ``s`` was scored for this part, so its answers (a
+    surname the passage introduced, a role field's one name) are the part's.
+    """
     if qtype:
-        return bool(typed(s.span.text, qtype, part)) and _part_coverage(s, part) > 0
+        held = s.answers if typed_for_part else typed(s.span.text, qtype, part)
+        return bool(held) and _part_coverage(s, part) > 0
     return _part_coverage(s, part) >= 0.5
 
 

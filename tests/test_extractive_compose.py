@@ -240,3 +240,25 @@ def test_a_statement_before_the_question_is_no_part_of_it():
     chosen = compose("I'm starting on Monday. What time should I turn up and what do I need to bring?",
                      scored_by([p], ["Please arrive", "Opening hours"]))
     assert [c.span.text for c in chosen] == ["Please arrive at 9:30 at the reception, and bring photo ID."]
+
+
+def test_each_part_of_a_compound_question_is_looked_for_in_its_own_ranking():
+    prices = passage("plans.md", "Team: $14 per member per month.\nPlus: $8 per month.\n")
+    support = passage("support.md", "How quickly we answer depends on your plan.\n"
+                                     "On the Free plan the first response comes within 3 business days.\n"
+                                     "On the Team plan the first response comes within 8 business hours.\n")
+    q = "We're five people looking at the Team plan. What would it cost per month, and how fast does support answer on that plan?"
+    whole = scored_by([prices, support], ["Team: $14", "Plus: $8", "How quickly", "Free plan"])
+    asked = []
+
+    def rank_part(part: str) -> list[ScoredSpan]:
+        asked.append(part)
+        ranked = scored_by([prices, support], ["Team plan the first", "Free plan"] if "support" in part else ["Team: $14"])
+        return [ScoredSpan(s.span, s.passage, s.similarity, s.coverage, s.score, frozenset({"8"} if "8 business" in s.span.text else ()))
+                for s in ranked]
+
+    chosen = compose(q, whole, rank_part=rank_part)
+    assert [c.span.text for c in chosen] == ["Team: $14 per member per month.", "On the Team plan the first response comes within 8 business hours."]
+    assert asked == ["how fast does support answer on that plan? team"]  # ranked with the name the rest of the question gives it
+    # Without its own ranking, the part's answer is looked for among the whole question's next sentences only.
+    assert [c.span.text for c in compose(q, whole)][0] == "Team: $14 per member per month."

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import support  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
-from assistant.compose import compose  # noqa: E402
+from assistant.compose import compose, part_ranker  # noqa: E402
 from assistant.scope import quoted  # noqa: E402
 from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -78,7 +78,7 @@ def main() -> None:
             kind = KINDS.get(it.get("category"), "one answer")
             if kind == "one answer" and qfile in UNSEEN:
                 kind = f"one answer, {UNSEEN[qfile]} (never fitted on)"
-            rows.setdefault(kind, []).append(answer_figures(q, compose(q, scored), it["key_facts"]))
+            rows.setdefault(kind, []).append(answer_figures(q, compose(q, scored, rank_part=part_ranker(passages, embedder, eng.retriever.bm25.idf_of)), it["key_facts"]))
     out = {}
     for kind, figs in rows.items():
         held = [f["every_sentence_holds_a_fact"] for f in figs if f["every_sentence_holds_a_fact"] is not None]

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import gate, spelling, support  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
-from assistant.compose import candidates, compose  # noqa: E402
+from assistant.compose import candidates, compose, part_ranker  # noqa: E402
 from assistant.evals.metrics import facts_found  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
@@ -133,7 +133,7 @@ def collect(runs: list[tuple]) -> list[dict]:
             facts = it["key_facts"] if ok else []
             sents = [{"f": list(s.features), "y": int(bool(facts) and any(facts_found(s.span.text, facts)))}
                      for s in candidates(scored)]
-            chosen = compose(q, scored)
+            chosen = compose(q, scored, rank_part=part_ranker(passages, embedder, idf))
             first = bool(facts) and bool(chosen) and any(facts_found(chosen[0].span.text, facts))
             said = " ".join(c.span.text for c in chosen)
             all_facts = bool(facts) and all(facts_found(said, facts))

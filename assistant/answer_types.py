@@ -23,7 +23,8 @@ _DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "su
 # A follow-up often opens with a word that joins it to the last turn ("and
 # when ...?", "ok so who ...?", "but where ...?"): the question word comes after it.
 LEAD_IN = r"^\s*(?:(?:and|so|but|ok|okay|oh|then|also|well|or)\b[\s,]*)*"
-_Q_DATE = re.compile(LEAD_IN + r"(when|by when|since when|until when)\b|\bwhat (year|date|month|day|time|decade|century)\b|\b(in|by|since|before|after|until|from) which (year|month|decade|century)\b|\bhow long ago\b", re.I)
+_Q_DATE = re.compile(LEAD_IN + r"(when|by when|since when|until when)\b|\bwhat (years?|dates?|months?|day|time|decades?|century)\b|"
+                     r"\b(in|by|since|before|after|until|from) which (years?|months?|decades?|century)\b|\bhow long ago\b", re.I)
 _Q_QUANTITY = re.compile(
     r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
     r"\bwhat(?:'s|’s|s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|sum|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation|"

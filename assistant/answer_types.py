@@ -31,12 +31,14 @@ _Q_QUANTITY = re.compile(
     r"temperature|height|elevation|altitude|depth|distance|duration)\b",
     re.I,
 )
-_Q_PERSON = re.compile(LEAD_IN + r"(who|whom|whose)\b|\b(which|what) (person|people|man|woman|ceo|founder|author|leader|president|king|queen|artist|singer|player)\b|\bby whom\b", re.I)
+_Q_PERSON = re.compile(LEAD_IN + r"(who|whom|whose)\b|\b(which|what) (person|people|man|men|woman|women|ceos?|founders?|authors?|leaders?|presidents?|kings?|"
+                       r"queens?|artists?|singers?|players?)\b|\bby whom\b", re.I)
 # "Which company bought Larkspur?", "Which band brought the music back?": a
 # named body, as any capitalised name in the sentence that the question lacks.
 _Q_ORGANISATION = re.compile(r"\b(which|what) (company|companies|firm|firms|organi[sz]ations?|business|brand|brands|band|club|"
                              r"team|agency|bank|carmakers?|automakers?|manufacturers?|publisher|newspaper|university|label|airline)\b", re.I)
-_Q_PLACE = re.compile(LEAD_IN + r"where\b|\b(which|what|in which|in what) (city|country|region|town|state|place|continent|province|location|area|district)\b", re.I)
+_Q_PLACE = re.compile(LEAD_IN + r"where\b|\b(which|what|in which|in what) (city|cities|country|countries|regions?|towns?|states?|places?|continents?|provinces?|"
+                      r"locations?|areas?|districts?)\b", re.I)
 
 _YEAR = re.compile(r"\b(1[0-9]\d\d|20\d\d)s?\b")
 _DATE_WORD = re.compile(rf"\b({_MONTHS}|{_MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|th)? century\b", re.I)

@@ -180,6 +180,12 @@ def test_a_money_question_is_answered_by_an_amount_in_any_currency():
     assert candidates("It stores each item in eight bytes.", QUANTITY, "How much memory does each item take?") == {"eight"}
 
 
+def test_a_plural_asks_for_the_same_type_as_its_singular():
+    assert expected_type("In which years did the club win the championship?") == DATE
+    assert expected_type("Which regions outside China might it sell cars in?") == "place"
+    assert expected_type("Which players scored twice?") == "person"
+
+
 def test_a_question_about_a_named_body_asks_for_a_name():
     assert expected_type("Which company bought Larkspur?") == "organisation"
     assert candidates("It was bought by Hollis Foodservice Technologies in 2007.", "organisation", "Which company bought it?") == \

@@ -26,7 +26,7 @@ LEAD_IN = r"^\s*(?:(?:and|so|but|ok|okay|oh|then|also|well|or)\b[\s,]*)*"
 _Q_DATE = re.compile(LEAD_IN + r"(when|by when|since when|until when)\b|\bwhat (years?|dates?|months?|day|time|decades?|century)\b|"
                      r"\b(in|by|since|before|after|until|from) which (years?|months?|decades?|century)\b|\bhow long ago\b", re.I)
 _Q_QUANTITY = re.compile(
-    r"\bhow (many|much|long|far|big|large|fast|old|tall|high|heavy|often|wide|deep)\b|"
+    r"\bhow (many|much|long|far|big|large|fast|quickly|soon|old|tall|high|heavy|often|wide|deep)\b|"
     r"\bwhat(?:'s|’s|s| is| was| are| were)? (?:the |its |their )?(?:[\w-]+(?:'s|’s)? ){0,2}(percentage|share|price|cost|sum|number|amount|figure|size|population|speed|capacity|range|weight|area|length|rate|total|horsepower|torque|mileage|revenue|sales|profit|income|budget|valuation|"
     r"temperature|height|elevation|altitude|depth|distance|duration)\b",
     re.I,
@@ -126,17 +126,17 @@ def candidates(sentence: str, qtype: str | None, question: str) -> set[str]:
         if not unit and asks_money(question):  # "How much did they pay?": an amount of money, in any currency
             return _fresh(set(money_amounts(sentence)), question)
         # A sentence-final "2024." is the year 2024, not a quantity: the number pattern takes the full stop along.
-        counts = counts_things(question)
+        counts = counts_things(question) and not unit  # "how many kilometres" asks for a measure, not a count
         clocks = [m.span() for m in _CLOCK.finditer(sentence)]
-        spans = _HOW_LONG.search(question or "") is not None
+        span = _span_asked(question)
         found = {m.group(0).strip().rstrip(".,") for m in _NUMBER.finditer(sentence)
                  if not _is_bare_year(m.group(0).strip().rstrip(".,"), sentence, m.start())
                  and not _is_date_part(sentence, m.start(), m.end(), clocks)
-                 and not (counts and _is_duration(sentence, m.end()))
-                 and not (spans and not _is_span(sentence, m))}
+                 and not (counts and (_is_duration(sentence, m.end()) or _is_measure(sentence, m)))
+                 and _measures(sentence, m, span)}
         found |= {m.group(0) for m in _NUMBER_WORD.finditer(sentence)
-                  if not (counts and (_is_duration(sentence, m.end()) or m.group(0).lower() in _NO_COUNT))
-                  and not (spans and not _is_span(sentence, m))}
+                  if not (counts and (_is_duration(sentence, m.end()) or m.group(0).lower() in _NO_COUNT or _is_measure(sentence, m)))
+                  and _measures(sentence, m, span)}
     elif qtype == PERSON:
         found = {p for n in _names(sentence) for p in _persons(n)}
     elif qtype in (PLACE, ORGANISATION):
@@ -235,16 +235,48 @@ def _is_duration(sentence: str, end: int) -> bool:
 # "How long ...?" asks for a span of time or a length: "47 minutes", "six
 # months", "6,650 km". A bare count or a share ("2,100 failed logins",
 # "above 50%") does not answer it (workspace calibration family, session 17).
+# "How quickly ...?", "how soon ...?" ask for a span of time only: "from 0 to
+# 100 km/h in 2.78 seconds", not "100,000 units" (news calibration family).
 _HOW_LONG = re.compile(r"\bhow long\b(?! ago\b)", re.I)
+_HOW_QUICKLY = re.compile(r"\bhow (?:quickly|soon)\b", re.I)
 _LENGTH_AFTER = re.compile(r"^[- ]?(?:km|kms|kilomet(?:er|re)s?|met(?:er|re)s?|m|cm|mm|miles?|mi|feet|foot|ft|inch(?:es)?|yards?)\b", re.I)
+TIME, TIME_OR_LENGTH = "time", "time or length"
 
 
-def _is_span(sentence: str, m: re.Match) -> bool:
-    """Whether the figure ``m`` measures time or length: a unit of either follows it, or is part of it."""
+def _span_asked(question: str) -> str | None:
+    """Whether a quantity question asks for a span of time (TIME), of time or length (TIME_OR_LENGTH), or neither."""
+    if _HOW_QUICKLY.search(question or ""):
+        return TIME
+    return TIME_OR_LENGTH if _HOW_LONG.search(question or "") else None
+
+
+def _measures(sentence: str, m: re.Match, span: str | None) -> bool:
+    """Whether the figure ``m`` is of the span asked: time, or time or length (a unit of either follows it, or is part of it)."""
+    if span is None:
+        return True
+    if _is_duration(sentence, m.end()):
+        return True
+    if span == TIME:
+        return False
     if _LENGTH_AFTER.match(re.sub(r"^[$€£¥]?[\d,.]+", "", m.group(0).strip())):
         return True  # the number pattern took the unit along: "42 km", "6650km"
-    after = sentence[m.end():].lstrip("*_")
-    return _is_duration(sentence, m.end()) or bool(_LENGTH_AFTER.match(after))
+    return bool(_LENGTH_AFTER.match(sentence[m.end():].lstrip("*_")))
+
+
+# A figure with a unit of measure or a share ("720,000 square meters", "50%")
+# measures something; it does not count the people or things a "how many" asks for.
+_SCALE = re.compile(r"(?:million|billion|thousand|bn|m|k)$", re.I)
+
+
+def _is_measure(sentence: str, m: re.Match) -> bool:
+    """Whether the figure ``m`` carries a unit of measure or a percentage, its own or the word after it."""
+    own = re.sub(r"^[$€£¥]?[\d,.]+\s?", "", m.group(0).strip())
+    if own and not _SCALE.fullmatch(own) and not _NUMBER_WORD.fullmatch(m.group(0).strip()):
+        return True  # "50%", "42 km", "720,000 square" (the number pattern took the unit along)
+    if m.group(0).strip()[:1] in "$€£¥":
+        return True
+    nxt = re.match(r"\s*([\w/%²]+)", sentence[m.end():])
+    return bool(nxt) and (is_unit(nxt.group(1)) or nxt.group(1).lower() in ("square", "per", "percent", "cubic"))
 
 
 def _is_date_part(sentence: str, start: int, end: int, clocks: list[tuple[int, int]]) -> bool:

@@ -67,7 +67,9 @@ def asked_unit(question: str) -> str | None:
 # A question about what something costs, pays or earns asks for an amount of
 # money even when it names no currency: "How much did the author pay for the
 # schoolhouse?" is not answered by "empty for thirty years". Narrow on
-# purpose: "how much" with a money verb, "what is the price/rent/fee", or
+# purpose: "how much" with a money verb, "what is the price/rent/fee" (or
+# the revenue, profit, valuation: "What was its total revenue in 2023?" is
+# not answered by "100,000 units"), or
 # "what did/would ... cost/earn/charge/sell for" ("What did she earn in her
 # first year?"); "What is the memory cost of each item?" asks for bytes.
 _ASKS_MONEY = re.compile(
@@ -77,7 +79,7 @@ _ASKS_MONEY = re.compile(
     r"(?:cost|costs|earn|earns|earned|charge|charges|sell for|sold for|fetch|pay for|pay in|paid for|pay (?:her|him|them|me|you|us))\b|"
     r"\bwhat(?:'s|’s| is| was| are| were)? (?:the |its |their |our |his |her |my )?(?:[\w-]+(?:'s|’s)? ){0,2}?"
     r"(?:starting |monthly |annual |yearly |weekly |hourly |entry-level |sticker |retail |list |asking |purchase )?"
-    r"(price|rent|fee|salary|wage|fare)\b",
+    r"(price|rent|fee|salary|wage|fare|revenue|turnover|income|profit|earnings|valuation|funding)\b",
     re.I,
 )
 # Any currency, for an amount of money in any of them ("8,500 kroner", "1.2 million thalers", "a dollar fifty").

@@ -212,3 +212,19 @@ def test_a_time_of_day_or_a_weekday_answers_when_and_is_no_quantity():
 ])
 def test_how_long_asks_for_a_span_of_time_or_a_length(sentence, found):
     assert candidates(sentence, QUANTITY, "How long were logins down?") == found
+
+
+def test_how_quickly_asks_for_a_span_of_time():
+    q = "How quickly does the SU7 accelerate from 0 to 100 km/h?"
+    assert expected_type(q) == QUANTITY
+    assert candidates("It goes from 0 to 100 km/h in 2.78 seconds.", QUANTITY, q) == {"2.78"}
+    assert candidates("It surpassed its target of 100,000 units for the SU7.", QUANTITY, q) == set()
+
+
+def test_a_count_of_people_is_no_measure_and_a_revenue_is_money():
+    q = "How many people work at the factory?"
+    assert candidates("The first phase, covering almost 720,000 square meters, opened in 2022.", QUANTITY, q) == set()
+    assert candidates("It employs 2,000 people, 50% of them engineers.", QUANTITY, q) == {"2,000"}
+    # A question that names its unit still takes a figure in it.
+    assert candidates("The hub is **18 kilometres** south of head office.", QUANTITY, "How many kilometres is the hub from head office?") == {"18"}
+    assert asks_money("What was Xiaomi's total revenue in 2023?") and not asks_money("What is the memory cost of each item?")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .loaders.markdown import is_separator
-from .spans import Span, is_table_row
+from .spans import Span, is_pipe_line, is_table_row
 
 _BOILER = re.compile(
     r"^(©|\(c\)|copyright\b|all rights reserved|tags?:|filed under|posted (by|on|in)\b|by [A-Z][a-z]+( [A-Z][a-z]+)?$|"
@@ -132,7 +132,7 @@ def display_text(span: Span) -> str:
     fenced = False  # code keeps its lines
     for ln in lines[1:]:
         fence = is_fence(ln)
-        kept = fenced or fence or LIST_ITEM.match(ln) or not ln.strip() or is_table_row(ln) or ln.lstrip().startswith("|")
+        kept = fenced or fence or LIST_ITEM.match(ln) or not ln.strip() or is_table_row(ln) or is_pipe_line(ln)
         out += ("\n" + ln) if kept else (" " + ln.strip())
         fenced ^= fence
     return out

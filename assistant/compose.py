@@ -13,7 +13,7 @@ from typing import Callable
 
 from .boilerplate import is_boilerplate, is_question_shaped
 from .lists import procedure_lead, whole_list, with_continuations, with_list
-from .line_neighbours import answer_starts_the_line, with_antecedent, with_leaning
+from .line_neighbours import answer_starts_the_line, with_antecedent, with_bare_opening, with_leaning
 from .locators import chunk_locator, locate
 from .answer_types import DATE, LEAD_IN, PERSON, PLACE, asks_for_list, expected_type, focus_entities, fold, has_items
 from .answer_types import candidates as typed
@@ -102,7 +102,8 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
         chosen = whole_list(with_continuations(chosen, ordered))
-    chosen = with_leaning(answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered), ordered)
+    chosen = answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered)
+    chosen = with_leaning(with_bare_opening(chosen, ordered), ordered)
     chosen = with_antecedent(question, chosen, ordered)
     return _without_repeats([with_list(s, ordered) for s in chosen])
 

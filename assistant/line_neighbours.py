@@ -67,7 +67,6 @@ def with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[Sc
     "Rumors suggest a two-phase plan. The first phase ... The second phase
     ...": quoting the lead alone names the plan and drops its content.
     """
-    chosen = _with_bare_opening(chosen, ordered)
     lead = chosen[0]
     bare = _bare(lead)
     if not (_ANNOUNCES.search(lead.span.text) or bare):
@@ -82,7 +81,7 @@ def with_leaning(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[Sc
     return out + chosen[1:]
 
 
-def _with_bare_opening(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
+def with_bare_opening(chosen: list[ScoredSpan], ordered: list[ScoredSpan]) -> list[ScoredSpan]:
     """A lead that follows a bare answer opening its line ("MIT. See LICENSE.", "A: 30 days. After that ...") brings it first.
 
     The bare sentence is the line's answer and the lead only says where or

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from .boilerplate import LIST_ITEM, is_fence, is_heading, line_of
-from .spans import is_table_row
+from .spans import is_pipe_line, is_table_row
 from .support import ScoredSpan
 
 MAX_LIST_LINES = 10  # steps after a colon: a long how-to still reads as one answer
@@ -80,8 +80,8 @@ def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     for sp in follow[:MAX_LIST_LINES]:
         fence = is_fence(sp.text)
         line = line_of(sp)
-        if not begun and _TABLE_HEAD.match(line) and sp.start_line <= last.end_line + 2:
-            last = sp  # a table's header or rule line: the rows are the list
+        if not begun and is_pipe_line(line) and sp.start_line <= last.end_line + 2:
+            last = sp  # a table's header or rule line ("| Day | Where |", "|---|---|"): the rows are the list
             continue
         item = bool(LIST_ITEM.match(line)) or is_table_row(line)
         if sp.start_line > last.end_line + 2 or (not fenced and not fence and (
@@ -98,11 +98,6 @@ def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:
     b = last.start_char - c.start_char + len(last.text)
     block = replace(s.span, text=c.text[a:b], end_line=last.end_line)
     return replace(s, span=block)
-
-
-# A markdown table's header ("| Day | What happens | Where |") or rule line
-# ("|---|---|"), between a colon lead and the rows it introduces.
-_TABLE_HEAD = re.compile(r"^\s*\|.*\|\s*$")
 
 
 _STEP = re.compile(r"^\s*\d+[.)]\s+\S")  # "3. Turn on Available offline."

@@ -23,6 +23,15 @@ _SHEET_HEADER = re.compile(r"^(Sheet [^:|]+|Columns):")
 _NAMED_CELL = re.compile(r"^[^:|]{1,60}: \S")
 
 
+def is_pipe_line(line: str) -> bool:
+    """A markdown table line as written in the file ("| Day | Where |", "|---|---|"): a header or rule line once read.
+
+    The loaders write a table's rows as cells that name their columns
+    (:func:`is_table_row`); the raw header and rule lines stay as they were.
+    """
+    return line.lstrip().startswith("|")
+
+
 def is_table_row(line: str) -> bool:
     """A table or sheet row as the loaders write it: "Plan: Plus | Storage: 100 GB" (cells that name their column).
 

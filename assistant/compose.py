@@ -12,7 +12,7 @@ import re
 from typing import Callable
 
 from .boilerplate import is_boilerplate, is_question_shaped
-from .lists import procedure_lead, whole_list, with_continuations, with_list
+from .lists import procedure_lead, table_rows, whole_list, with_continuations, with_list
 from .line_neighbours import answer_starts_the_line, with_antecedent, with_bare_opening, with_leaning
 from .locators import chunk_locator, locate
 from .answer_types import DATE, LEAD_IN, PERSON, PLACE, asks_for_list, expected_type, focus_entities, fold, has_items
@@ -101,7 +101,7 @@ def compose(question: str, scored: list[ScoredSpan], all_spans: list[ScoredSpan]
     chosen = rows_the_question_names(question, chosen, pool[:EXTRA_RANK])
     ordered = all_spans if all_spans is not None else scored
     if asks_for_list(question):
-        chosen = whole_list(with_continuations(chosen, ordered))
+        chosen = whole_list(table_rows(with_continuations(chosen, ordered), pool[1:EXTRA_RANK]))
     chosen = answer_starts_the_line(question, procedure_lead(chosen, ordered), ordered)
     chosen = with_leaning(with_bare_opening(chosen, ordered), ordered)
     chosen = with_antecedent(question, chosen, ordered)

@@ -38,30 +38,52 @@ _BULLET = re.compile(r"^\s*[-*•+]\s+\S")
 
 
 def whole_list(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
-    """Two or more items of one bulleted list answer a list question: the answer quotes the whole list.
+    """Two or more items of one bulleted list, or rows of one table, answer a list question: the answer quotes them all.
 
     "Which formats can I export to?" ranks three of the four export formats
     first; the fourth is the line between them.
     """
-    lead = chosen[0]
-    items = [c for c in chosen if c.span.chunk is lead.span.chunk and _BULLET.match(line_of(c.span))]
+    first_item = next((c for c in chosen if _is_item(line_of(c.span))), None)
+    if first_item is None:
+        return chosen
+    c = first_item.span.chunk
+    rows = is_table_row(line_of(first_item.span))
+    items = [x for x in chosen if x.span.chunk is c and _is_item(line_of(x.span)) and is_table_row(line_of(x.span)) == rows]
     if len(items) < 2:
         return chosen
-    c = lead.span.chunk
     lines = c.text.split("\n")
     first, last = (min(i.span.start_line for i in items) - c.start_line, max(i.span.end_line for i in items) - c.start_line)
-    if any(not _BULLET.match(ln) for ln in lines[first : last + 1] if ln.strip()):
+    same = (lambda ln: is_table_row(ln)) if rows else (lambda ln: bool(_BULLET.match(ln)))
+    if any(not same(ln) for ln in lines[first : last + 1] if ln.strip()):
         return chosen  # items of two lists, or a list with prose between: quote them as they are
-    while first > 0 and _BULLET.match(lines[first - 1]):
+    while first > 0 and same(lines[first - 1]):
         first -= 1
-    while last + 1 < len(lines) and _BULLET.match(lines[last + 1]) and last - first + 1 < MAX_LIST_LINES:
+    while last + 1 < len(lines) and same(lines[last + 1]) and last - first + 1 < MAX_LIST_LINES:
         last += 1
     a = sum(len(ln) + 1 for ln in lines[:first])
     b = sum(len(ln) + 1 for ln in lines[: last + 1]) - 1
-    block = replace(lead.span, text=c.text[a:b], start_line=c.start_line + first, end_line=c.start_line + last,
+    block = replace(items[0].span, text=c.text[a:b], start_line=c.start_line + first, end_line=c.start_line + last,
                     start_char=c.start_char + a)
     whole = replace(items[0], span=block)
     return [whole if x is items[0] else x for x in chosen if x is items[0] or x not in items]
+
+
+def table_rows(chosen: list[ScoredSpan], pool: list[ScoredSpan]) -> list[ScoredSpan]:
+    """A list question whose best sentences hold two or more rows of one table, none of them chosen, takes the best two.
+
+    "What apps and file types can I import notes from?" ranks two rows of
+    the import page's table among its best eight, below a lead that only
+    says notes can be imported; :func:`whole_list` then quotes every row.
+    """
+    if any(is_table_row(line_of(c.span)) for c in chosen):
+        return chosen
+    rows = [s for s in pool if is_table_row(line_of(s.span))]
+    same = [s for s in rows if rows and s.span.chunk is rows[0].span.chunk]
+    return chosen + same[:2] if len(same) >= 2 else chosen
+
+
+def _is_item(line: str) -> bool:
+    return bool(_BULLET.match(line)) or is_table_row(line)
 
 
 def with_list(s: ScoredSpan, ordered: list[ScoredSpan]) -> ScoredSpan:

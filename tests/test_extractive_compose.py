@@ -262,3 +262,23 @@ def test_each_part_of_a_compound_question_is_looked_for_in_its_own_ranking():
     assert asked == ["how fast does support answer on that plan? team"]  # ranked with the name the rest of the question gives it
     # Without its own ranking, the part's answer is looked for among the whole question's next sentences only.
     assert [c.span.text for c in compose(q, whole)][0] == "Team: $14 per member per month."
+
+
+def test_a_list_question_answered_by_rows_of_a_table_quotes_the_table():
+    text = ("You can bring your notes in from other apps and from files.\n"
+            "\n"
+            "Source: Evernote | File to upload: .enex export\n"
+            "Source: Notion | File to upload: Markdown export (.zip)\n"
+            "Source: Plain text | File to upload: .txt\n"
+            "\n"
+            "A single import file can be up to 500 MB.\n")
+    p = passage("importing.md", text)
+    chosen = compose("What apps and file types can I import notes from?",
+                     scored_by([p], ["bring your notes", "500 MB", "Plain text", "Evernote"]))
+    assert [c.span.text for c in chosen] == [
+        "You can bring your notes in from other apps and from files.",
+        "Source: Evernote | File to upload: .enex export\nSource: Notion | File to upload: Markdown export (.zip)\n"
+        "Source: Plain text | File to upload: .txt"]
+    # A question that asks for one thing is not answered with the table.
+    one = compose("How big can a single import file be?", scored_by([p], ["500 MB", "bring your notes", "Plain text", "Evernote"]))
+    assert [c.span.text for c in one] == ["A single import file can be up to 500 MB."]

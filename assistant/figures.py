@@ -25,6 +25,13 @@ _DATE_WORD = re.compile(rf"\b({MONTHS}|{MONTH_ABBR})\b\.?|\b\d{{1,2}}(st|nd|rd|t
 _CLOCK = re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?[ap]\.?m\b\.?)?|\b(?:1[0-2]|0?[1-9])(?:[.:][0-5]\d)?\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b", re.I)
 # A day of the week answers "when" too ("on Sunday evening", "every Monday").
 _WEEKDAY = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b")
+# A date a policy or a schedule gives without naming a month: "by the 20th",
+# "with the next month's salary", "at the end of the quarter". Without it,
+# a weekday in a nearby sentence ("on the Friday before") looked like the only
+# answer to "when does it get paid out?" (handbook follow-ups, session 17).
+_RELATIVE_DATE = re.compile(r"\bthe \d{1,2}(?:st|nd|rd|th)(?= of\b|\s*[,.;:)]|\s*$| and\b| or\b)|"
+                            r"\b(?:next|following|previous|last|each|every|this|that) (?:day|week|month|year|quarter)(?:'s|’s)?\b|"
+                            r"\b(?:end|start|beginning|first day|last day) of (?:the|each|every|that) (?:week|month|year|quarter)\b", re.I)
 # A day of the month beside its month ("19 March", "March 19") is part of a date, not a count.
 _DAY_OF_MONTH = re.compile(rf"^\s*(?:{MONTHS})\b|(?:{MONTHS})\s*$", re.I)
 _NUMBER = re.compile(r"(?<![\w.])[$€£¥]?\d[\d,.]*(%|\s?(percent|million|billion|thousand|bn|m|k|km|kg|mph|kwh|meters|metres|miles|square)\b)?", re.I)
@@ -41,8 +48,8 @@ _NUMBER_WORD = re.compile(
 
 
 def dates_in(sentence: str) -> set[str]:
-    """Years, months, centuries, times of day and weekdays in ``sentence``."""
-    return {m.group(0) for pat in (_YEAR, _DATE_WORD, _CLOCK, _WEEKDAY) for m in pat.finditer(sentence)}
+    """Years, months, centuries, times of day, weekdays and dates relative to a month ("by the 20th") in ``sentence``."""
+    return {m.group(0) for pat in (_YEAR, _DATE_WORD, _CLOCK, _WEEKDAY, _RELATIVE_DATE) for m in pat.finditer(sentence)}
 
 
 def quantities_in(sentence: str, question: str) -> set[str]:

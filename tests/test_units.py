@@ -198,6 +198,10 @@ def test_a_time_of_day_or_a_weekday_answers_when_and_is_no_quantity():
     assert candidates("Please arrive at 9:30 at the reception.", DATE, "What time should I turn up?") == {"9:30"}
     assert candidates("Doors open at 6 pm and close at midnight.", DATE, "when do the doors open") == {"6 pm", "midnight"}
     assert candidates("I open the app on the bus on Sunday evening.", DATE, "When does he check his shifts?") == {"Sunday"}
+    # A date given against the month ("by the 20th", "with the next month's salary") answers "when" too.
+    q = "When does it get paid out?"
+    assert candidates("Claims approved by the 20th of the month are paid with that month's salary.", DATE, q) == {"the 20th", "that month's"}
+    assert candidates("He came 3rd in the race, on the 3rd floor.", DATE, q) == set()
     # A timeline's clock time and a day of the month are no count.
     assert candidates("- 14:10 — status page updated", QUANTITY, "how many customers were hit") == set()
     assert candidates("Around 2,100 failed logins on 19 March.", QUANTITY, "how many logins failed") == {"2,100"}

@@ -53,7 +53,7 @@ def whole_list(chosen: list[ScoredSpan]) -> list[ScoredSpan]:
         return chosen
     lines = c.text.split("\n")
     first, last = (min(i.span.start_line for i in items) - c.start_line, max(i.span.end_line for i in items) - c.start_line)
-    same = (lambda ln: is_table_row(ln)) if rows else (lambda ln: bool(_BULLET.match(ln)))
+    same = is_table_row if rows else (lambda ln: bool(_BULLET.match(ln)))
     if any(not same(ln) for ln in lines[first : last + 1] if ln.strip()):
         return chosen  # items of two lists, or a list with prose between: quote them as they are
     while first > 0 and same(lines[first - 1]):
@@ -78,7 +78,7 @@ def table_rows(chosen: list[ScoredSpan], pool: list[ScoredSpan]) -> list[ScoredS
     if any(is_table_row(line_of(c.span)) for c in chosen):
         return chosen
     rows = [s for s in pool if is_table_row(line_of(s.span))]
-    same = [s for s in rows if rows and s.span.chunk is rows[0].span.chunk]
+    same = [s for s in rows if s.span.chunk is rows[0].span.chunk]
     return chosen + same[:2] if len(same) >= 2 else chosen
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .units import asked_unit, asks_money, gives_figure_in, is_unit, money_amounts
+from .units import asked_unit, asks_money, gives_figure_in, is_unit, money_amounts, opens_with_length
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -106,7 +106,6 @@ def _is_duration(sentence: str, end: int) -> bool:
 # 100 km/h in 2.78 seconds", not "100,000 units" (news calibration family).
 _HOW_LONG = re.compile(r"\bhow long\b(?! ago\b)", re.I)
 _HOW_QUICKLY = re.compile(r"\bhow (?:quickly|soon)\b", re.I)
-_LENGTH_AFTER = re.compile(r"^[- ]?(?:km|kms|kilomet(?:er|re)s?|met(?:er|re)s?|m|cm|mm|miles?|mi|feet|foot|ft|inch(?:es)?|yards?)\b", re.I)
 TIME, TIME_OR_LENGTH = "time", "time or length"
 
 
@@ -125,9 +124,8 @@ def _measures(sentence: str, m: re.Match, span: str | None) -> bool:
         return True
     if span == TIME:
         return False
-    if _LENGTH_AFTER.match(re.sub(r"^[$€£¥]?[\d,.]+", "", m.group(0).strip())):
-        return True  # the number pattern took the unit along: "42 km", "6650km"
-    return bool(_LENGTH_AFTER.match(sentence[m.end():].lstrip("*_")))
+    own = re.sub(r"^[$€£¥]?[\d,.]+", "", m.group(0))  # the unit the number pattern took along: "42 km", "6650km"
+    return opens_with_length((own + sentence[m.end():]).lstrip(" *_"))
 
 
 # A figure with a unit of measure or a share ("720,000 square meters", "50%")

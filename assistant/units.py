@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 
 _FAMILIES = {
-    "distance": r"km|kms|kilomet(?:er|re)s?|met(?:er|re)s|miles?|mi",
+    "distance": r"km|kms|kilomet(?:er|re)s?|met(?:er|re)s?|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?|miles?|mi|feet|foot|ft|"
+                r"inch(?:es)?|yards?",
     "speed": r"km/h|kph|mph|kilomet(?:er|re)s? (?:per|an) hour|miles (?:per|an) hour",
     "energy": r"kwh|kilowatt[- ]hours?",
     "power": r"hp|bhp|horsepower|kw|kilowatts?",
@@ -47,6 +48,14 @@ _FIGURE = {name: (re.compile(rf"{_NUM}\s?(?:{pat})(?![\w])", re.I), re.compile(r
 
 
 _UNIT_WORD = re.compile(rf"(?:{_ANY})", re.I)
+
+
+_LENGTH_FIRST = re.compile(rf"^[- ]?(?:{_FAMILIES['distance']})(?![\w/])", re.I)
+
+
+def opens_with_length(text: str) -> bool:
+    """Whether ``text`` starts with a unit of length ("km from the coast", "-metre"), not of speed ("km/h")."""
+    return bool(_LENGTH_FIRST.match(text))
 
 
 def is_unit(word: str) -> bool:

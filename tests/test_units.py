@@ -213,6 +213,8 @@ def test_a_time_of_day_or_a_weekday_answers_when_and_is_no_quantity():
     ("Around 2,100 failed logins, 6 customers contacted support.", set()),
     ("You may work abroad for up to **20 working days** per calendar year.", {"20"}),
     ("The trail is 42 km from end to end.", {"42 km"}),
+    ("The wall runs 120 feet along the yard.", {"120"}),
+    ("The train tops out at 200 km/h.", set()),  # a speed, not a length
 ])
 def test_how_long_asks_for_a_span_of_time_or_a_length(sentence, found):
     assert candidates(sentence, QUANTITY, "How long were logins down?") == found
